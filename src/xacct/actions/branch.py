@@ -1,0 +1,23 @@
+"""aws:branch: choose the next step from conditions on parameters and outputs."""
+
+from .spec import ActionSpec, Input
+
+# Operators of a choice, by the type of operand they compare ("Using conditional statements in
+# runbooks"). And/Or take a list of conditions, Not a single one.
+STRING_OPERATORS = ("StringEquals", "EqualsIgnoreCase", "StartsWith", "EndsWith", "Contains")
+NUMERIC_OPERATORS = (
+    "NumericEquals",
+    "NumericGreater",
+    "NumericLesser",
+    "NumericGreaterOrEquals",
+    "NumericLesserOrEquals",
+)
+BOOLEAN_OPERATORS = ("BooleanEquals",)
+COMPARISONS = STRING_OPERATORS + NUMERIC_OPERATORS + BOOLEAN_OPERATORS
+LOGICAL_OPERATORS = ("And", "Or", "Not")
+
+SPEC = ActionSpec(
+    name="aws:branch",
+    page="aws:branch – Run conditional automation steps",
+    inputs=(Input("Choices", "MapList", required=True), Input("Default")),
+)

@@ -1,0 +1,10 @@
+"""aws:executeAwsApi: call any AWS API operation; outputs are selected from its response."""
+
+from .spec import ActionSpec, Input
+
+SPEC = ActionSpec(
+    name="aws:executeAwsApi",
+    page="aws:executeAwsApi – Call and run AWS API operations",
+    inputs=(Input("Service", required=True), Input("Api", required=True)),
+    calls_any_api=True,
+)

@@ -1,0 +1,52 @@
+"""How an Automation action is declared: its inputs and its built-in outputs, as data.
+
+The validator reads these declarations to check documents; the engine's handler for the same
+action lives in the same file and reads them to coerce inputs. Sources are the pages of the
+*Systems Manager Automation actions reference* in the AWS Systems Manager User Guide, cited in
+each action's file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The value types of SSM documents (parameters, outputs, inputs). "Any" is for inputs whose page
+# allows several shapes (aws:executeScript InputPayload, aws:updateVariable Value).
+VALUE_TYPES = ("String", "Integer", "Boolean", "StringList", "StringMap", "MapList")
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str
+    type: str = "String"
+    required: bool = False
+    allowed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One Automation action.
+
+    `api` names the AWS operation whose parameters the action also accepts as inputs ("This action
+    supports most CreateImage parameters"), as (botocore service, operation). `calls_any_api` marks
+    the actions that take `Service` and `Api` and pass every other input to that operation.
+    `one_of` lists groups of inputs of which at least one must be given; `exclusive` groups of
+    which at most one may be given.
+    """
+
+    name: str
+    page: str
+    inputs: tuple[Input, ...]
+    outputs: dict[str, str] = field(default_factory=dict)
+    api: tuple[str, str] | None = None
+    calls_any_api: bool = False
+    one_of: tuple[tuple[str, ...], ...] = ()
+    exclusive: tuple[tuple[str, ...], ...] = ()
+    allows_on_cancel: bool = True
+    max_timeout_seconds: int | None = None
+
+    def input(self, name: str) -> Input | None:
+        for item in self.inputs:
+            if item.name == name:
+                return item
+        return None

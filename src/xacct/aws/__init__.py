@@ -1,0 +1,1 @@
+"""Knowledge about AWS APIs taken from botocore's service models."""

@@ -1,0 +1,240 @@
+"""YAML and JSON text into plain data plus the position of every value.
+
+libyaml (through PyYAML) does the parsing. Instead of PyYAML's recursive composer this module
+builds the data from the parser's events with an explicit stack, which gives four things the stock
+loaders do not: the line and column of every key and value, duplicate keys reported instead of
+silently overwritten, CloudFormation short-form tags (`!Ref`, `!Sub`, ...) read as their long
+form, and hard limits on depth and alias expansion so hostile input fails fast with a message.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .positions import Mark, Path, Positions
+
+try:  # libyaml is much faster; PyYAML's pure-Python parser gives the same events.
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_DEPTH = 200
+MAX_VALUES = 2_000_000  # counts values produced through aliases too ("billion laughs")
+
+# A resolver/constructor pair used only to turn plain YAML scalars into ints, floats, bools, null.
+_scalars = yaml.SafeLoader("")
+_STR = "tag:yaml.org,2002:str"
+_CONSTRUCT = {
+    "tag:yaml.org,2002:int": _scalars.construct_yaml_int,
+    "tag:yaml.org,2002:float": _scalars.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _scalars.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _scalars.construct_yaml_null,
+}
+
+
+class ParseError(Exception):
+    """The text is not valid YAML or JSON, or breaks one of the limits above."""
+
+    def __init__(self, message: str, mark: Mark):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    path: Path
+    first: Mark
+    again: Mark
+
+
+@dataclass
+class Parsed:
+    data: Any
+    positions: Positions
+    duplicates: list[DuplicateKey]
+
+
+def _mark(yaml_mark) -> Mark:
+    return Mark(yaml_mark.line + 1, yaml_mark.column + 1)
+
+
+def _cfn_tag(tag: str, value: Any) -> Any:
+    """CloudFormation's short form `!Name value` is the long form `{"Fn::Name": value}`."""
+    name = tag[1:]
+    if name in ("Ref", "Condition"):
+        return {name: value}
+    if name == "GetAtt" and isinstance(value, str):
+        return {"Fn::GetAtt": value.split(".", 1)}
+    return {f"Fn::{name}": value}
+
+
+def _scalar(event: yaml.ScalarEvent, json_mode: bool) -> Any:
+    value = event.value
+    tag = event.tag
+    if tag and tag.startswith("!") and tag != "!":
+        return _cfn_tag(tag, value)
+    plain = not event.style  # libyaml reports '' for plain scalars, PyYAML None
+    if json_mode:
+        # Plain JSON scalars are numbers, true, false and null; json decides them exactly
+        # (YAML 1.1 would read 1e5 as a string).
+        return json.loads(value) if plain else value
+    if tag and tag != "!":
+        resolved = tag
+    elif plain:
+        resolved = _scalars.resolve(yaml.ScalarNode, value, (True, False))
+    else:
+        resolved = _STR
+    construct = _CONSTRUCT.get(resolved)
+    if construct is None:
+        return value  # str, and timestamps or binary kept as the text the author wrote
+    return construct(yaml.ScalarNode(resolved, value))
+
+
+class _Frame:
+    __slots__ = ("container", "path", "tag", "anchor", "start", "pending_key", "key_mark", "merge", "size")
+
+    def __init__(self, container, path, tag, anchor, start):
+        self.container = container
+        self.path = path
+        self.tag = tag
+        self.anchor = anchor
+        self.start = start
+        self.pending_key = _NO_KEY
+        self.key_mark = None
+        self.merge = False
+        self.size = 1
+
+
+_NO_KEY = object()
+
+
+def parse_text(text: str, *, json_mode: bool = False) -> Parsed:
+    """Parse one YAML (or JSON, with `json_mode`) document."""
+    if json_mode:
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"not valid JSON: {exc.msg}", Mark(exc.lineno, exc.colno)) from None
+        # Valid JSON never has a raw tab inside a string, so tabs are only white space here,
+        # which YAML does not allow for indentation.
+        text = text.replace("\t", " ")
+
+    values: dict[Path, Mark] = {}
+    keys: dict[Path, Mark] = {}
+    duplicates: list[DuplicateKey] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    stack: list[_Frame] = []
+    root: list[Any] = []
+    documents = 0
+    produced = 0
+
+    def place(value: Any, mark: Mark, anchor: str | None, size: int = 1) -> Path | None:
+        """Put a finished value into the enclosing container; return its path.
+
+        `size` counts the values inside `value`, so that an alias costs what it expands to."""
+        nonlocal produced
+        produced += size
+        if produced > MAX_VALUES:
+            raise ParseError(f"more than {MAX_VALUES} values once aliases are expanded", mark)
+        if anchor:
+            anchors[anchor] = (value, size)
+        if stack:
+            stack[-1].size += size
+        if not stack:
+            root.append(value)
+            values[()] = mark
+            return ()
+        frame = stack[-1]
+        if isinstance(frame.container, list):
+            path = frame.path + (len(frame.container),)
+            frame.container.append(value)
+            values[path] = mark
+            return path
+        if frame.pending_key is _NO_KEY:
+            key = value
+            if isinstance(key, (dict, list)):
+                raise ParseError("a mapping key must be a scalar", mark)
+            if key == "<<" and not frame.merge:
+                frame.merge = True
+            frame.pending_key = key
+            frame.key_mark = mark
+            return None
+        key = frame.pending_key
+        frame.pending_key = _NO_KEY
+        if key == "<<" and frame.merge:
+            frame.merge = False
+            for source in value if isinstance(value, list) else [value]:
+                if isinstance(source, dict):
+                    for k, v in source.items():
+                        frame.container.setdefault(k, v)
+            return None
+        path = frame.path + (key,)
+        if key in frame.container:
+            duplicates.append(DuplicateKey(path, keys.get(path, mark), frame.key_mark))
+        frame.container[key] = value
+        values[path] = mark
+        keys[path] = frame.key_mark
+        return path
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                place(_scalar(event, json_mode), _mark(event.start_mark), event.anchor)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                mark = _mark(event.start_mark)
+                if len(stack) >= MAX_DEPTH:
+                    raise ParseError(f"nested more than {MAX_DEPTH} levels deep", mark)
+                container: Any = {} if kind is yaml.MappingStartEvent else []
+                parent_path = stack[-1].path if stack else ()
+                frame_path = _child_path(stack, parent_path)
+                stack.append(_Frame(container, frame_path, event.tag, event.anchor, mark))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                value = frame.container
+                if frame.tag and frame.tag.startswith("!") and frame.tag != "!":
+                    value = _cfn_tag(frame.tag, value)
+                produced -= frame.size - 1  # its children were counted as they were placed
+                place(value, frame.start, frame.anchor, frame.size)
+            elif kind is yaml.AliasEvent:
+                if event.anchor not in anchors:
+                    raise ParseError(f"unknown alias *{event.anchor}", _mark(event.start_mark))
+                value, size = anchors[event.anchor]
+                place(value, _mark(event.start_mark), None, size)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise ParseError(
+                        "more than one YAML document in the file (a second '---')",
+                        _mark(event.start_mark),
+                    )
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = _mark(mark) if mark else Mark(1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ParseError(f"not valid YAML: {problem}", where) from None
+    except yaml.YAMLError as exc:  # ReaderError: bytes that are not text
+        raise ParseError(f"not valid YAML: {_one_line(exc)}", Mark(1, 1)) from None
+
+    data = root[0] if root else None
+    return Parsed(data, Positions(values, keys), duplicates)
+
+
+def _child_path(stack: list[_Frame], parent_path: Path) -> Path:
+    if not stack:
+        return ()
+    frame = stack[-1]
+    if isinstance(frame.container, list):
+        return parent_path + (len(frame.container),)
+    if frame.pending_key is _NO_KEY:
+        raise ParseError("a mapping key must be a scalar", frame.start)
+    return parent_path + (frame.pending_key,)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())

@@ -1,0 +1,29 @@
+import difflib
+
+from ...actions import ACTIONS
+from ...aws import models
+from ..model import Document
+from ..values import is_dynamic
+from .base import Issue, Rule
+
+
+class ApiOperation(Rule):
+    """`Api` names an operation of the service, in any casing runbooks use: ModifyImageAttribute,
+    modify_image_attribute, modifyImageAttribute or modify-image-attribute."""
+
+    id = "E6002"
+    summary = "API steps name a known operation"
+
+    def check(self, doc: Document):
+        for step in doc.all_steps():
+            spec = ACTIONS.get(step.action or "")
+            service, api = step.inputs.get("Service"), step.inputs.get("Api")
+            if not spec or not spec.calls_any_api or not isinstance(service, str) or not isinstance(api, str):
+                continue
+            if is_dynamic(service) or is_dynamic(api) or models.service_model(service) is None:
+                continue
+            if models.operation_name(service, api) is None:
+                names = models.service_model(service).operation_names
+                close = difflib.get_close_matches(api, names, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                yield Issue(step.path + ("inputs", "Api"), f"{service} has no operation '{api}'{hint}")

@@ -1,0 +1,37 @@
+import difflib
+
+from ...actions import ACTIONS
+from ..expected import operation_of
+from ..model import Document
+from .base import Issue, Rule
+
+
+class ApiParameters(Rule):
+    """The inputs passed to the operation are its parameters, spelled as botocore spells them
+    (PascalCase for most services, camelCase for some), and its required parameters are given."""
+
+    id = "E6003"
+    summary = "API parameters exist and required ones are given"
+
+    def check(self, doc: Document):
+        for step in doc.all_steps():
+            spec = ACTIONS.get(step.action or "")
+            if not spec or not spec.calls_any_api:
+                continue
+            operation = operation_of(step)
+            if operation is None:
+                continue
+            members = operation.input_shape.members if operation.input_shape else {}
+            own = {item.name for item in spec.inputs}
+            for name in step.inputs:
+                if name in own or name in members:
+                    continue
+                close = [m for m in members if m.lower() == str(name).lower()] or difflib.get_close_matches(
+                    str(name), list(members), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                yield Issue(step.path + ("inputs", name), f"{operation.name} has no parameter '{name}'{hint}",
+                            at_key=True)
+            required = operation.input_shape.required_members if operation.input_shape else []
+            for name in required:
+                if name not in step.inputs:
+                    yield Issue(step.path + ("inputs",), f"{operation.name} needs parameter {name}", at_key=True)

@@ -1,0 +1,47 @@
+import re
+
+from ..model import Document
+from ..types import value_type
+from .base import Issue, Rule
+
+LIST_TYPES = ("StringList", "MapList")
+
+
+class ParameterConstraints(Rule):
+    """Constraints are well formed: allowedPattern compiles, allowedValues is a list, the
+    item and length limits are whole numbers that fit the type and each other."""
+
+    id = "E1003"
+    summary = "parameter constraints are well formed"
+
+    def check(self, doc: Document):
+        for p in doc.parameters.values():
+            raw = doc.content["parameters"][p.name]
+            if not isinstance(raw, dict):
+                continue
+            kind = value_type(p.type)
+            if "allowedPattern" in raw:
+                pattern = raw["allowedPattern"]
+                if not isinstance(pattern, str):
+                    yield Issue(p.path + ("allowedPattern",), "allowedPattern must be a string")
+                else:
+                    try:
+                        re.compile(pattern)
+                    except re.error as exc:
+                        yield Issue(p.path + ("allowedPattern",), f"allowedPattern is not a valid regular expression: {exc}")
+            if "allowedValues" in raw and not isinstance(raw["allowedValues"], list):
+                yield Issue(p.path + ("allowedValues",), "allowedValues must be a list")
+            for low, high, fits_types in (("minItems", "maxItems", LIST_TYPES), ("minChars", "maxChars", ("String",))):
+                for key in (low, high):
+                    if key not in raw:
+                        continue
+                    value = raw[key]
+                    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                        yield Issue(p.path + (key,), f"{key} must be a whole number of 0 or more")
+                    elif kind and kind not in fits_types:
+                        yield Issue(p.path + (key,), f"{key} does not apply to a parameter of type {p.type}")
+                lo, hi = raw.get(low), raw.get(high)
+                if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+                    yield Issue(p.path + (low,), f"{low} ({lo}) is greater than {high} ({hi})")
+            if "displayType" in raw and raw["displayType"] not in ("textfield", "textarea"):
+                yield Issue(p.path + ("displayType",), "displayType is 'textfield' or 'textarea'")

@@ -1,0 +1,90 @@
+import json
+import re
+
+from ..model import Document, Parameter
+from ..references import BUILD_PLACEHOLDER, REFERENCE
+from ..types import resource_pattern, value_type
+from ..values import type_of_literal
+from .base import Issue, Rule
+
+
+def _strings(value):
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _as_type(value, kind):
+    """The default as the declared type, or None when it is not of that type. SSM accepts a JSON
+    string for a map or a list of maps."""
+    if kind in ("StringMap", "MapList") and isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if kind == "String":
+        return value if isinstance(value, str) else None
+    if kind == "Integer":
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if kind == "Boolean":
+        return value if isinstance(value, bool) else None
+    if kind == "StringList":
+        return value if isinstance(value, list) and all(isinstance(v, (str, int, float, bool)) for v in value) else None
+    if kind == "StringMap":
+        return value if isinstance(value, dict) else None
+    if kind == "MapList":
+        return value if isinstance(value, list) and all(isinstance(v, dict) for v in value) else None
+    return value
+
+
+class ParameterDefault(Rule):
+    """A default must satisfy its own parameter: its type, allowedValues, allowedPattern and the
+    item and length limits. (A Parameter Store reference `{{ssm:...}}` is resolved at run time.)"""
+
+    id = "E1004"
+    summary = "defaults satisfy their own constraints"
+
+    def check(self, doc: Document):
+        for p in doc.parameters.values():
+            if p.has_default and p.default is not None:
+                yield from self._check(p)
+
+    def _check(self, p: Parameter):
+        where = p.path + ("default",)
+        kind = value_type(p.type)
+        if kind is None or (isinstance(p.default, str) and REFERENCE.search(p.default)):
+            return
+        if any(BUILD_PLACEHOLDER.search(text) for text in _strings(p.default)):
+            return  # E4002 reports the placeholder; the real value comes from the build
+        value = _as_type(p.default, kind)
+        if value is None:
+            yield Issue(where, f"default of '{p.name}' is {type_of_literal(p.default) or 'null'}, "
+                               f"not {p.type}")
+            return
+        items = value if isinstance(value, list) else [value]
+        if p.allowed_values is not None:
+            allowed = [str(v) for v in p.allowed_values]
+            for item in items:
+                if str(item) not in allowed and item not in p.allowed_values:
+                    yield Issue(where, f"default '{item}' of '{p.name}' is not among its allowedValues")
+        patterns = [x for x in (p.allowed_pattern, resource_pattern(p.type)) if x]
+        for pattern in patterns:
+            try:
+                compiled = re.compile(pattern)
+            except re.error:
+                continue  # E1003 reports it
+            for item in items:
+                if isinstance(item, str) and not compiled.search(item):
+                    yield Issue(where, f"default '{item}' of '{p.name}' does not match pattern {pattern}")
+        if isinstance(value, list):
+            if p.min_items is not None and len(value) < p.min_items:
+                yield Issue(where, f"default of '{p.name}' has {len(value)} items, fewer than minItems {p.min_items}")
+            if p.max_items is not None and len(value) > p.max_items:
+                yield Issue(where, f"default of '{p.name}' has {len(value)} items, more than maxItems {p.max_items}")
+        if isinstance(value, str):
+            if p.min_chars is not None and len(value) < p.min_chars:
+                yield Issue(where, f"default of '{p.name}' is shorter than minChars {p.min_chars}")
+            if p.max_chars is not None and len(value) > p.max_chars:
+                yield Issue(where, f"default of '{p.name}' is longer than maxChars {p.max_chars}")

@@ -1,0 +1,25 @@
+from ..expected import expected_type
+from ..model import Document
+from ..symbols import Symbols, step_references
+from .base import Issue, Rule
+
+
+class ReferenceListType(Rule):
+    """A single value where a list is needed: SSM passes it as it is, and the API call then
+    fails; wrap the reference in a list (`InstanceIds: ['{{ InstanceId }}']`)."""
+
+    id = "W5002"
+    summary = "no single value where a list is needed"
+
+    def check(self, doc: Document):
+        symbols = Symbols(doc)
+        for step, path, ref in step_references(doc):
+            if step is None or not ref.whole:
+                continue
+            have = symbols.type_of(ref)
+            inner = path[len(step.path) + 1:]
+            want = expected_type(step, inner)
+            if have in ("String", "Integer", "Boolean") and want in ("StringList", "MapList"):
+                where = ".".join(str(p) for p in inner)
+                yield Issue(path, f"{where} needs a {want}, but {{{{{ref.text}}}}} is a {have}; "
+                                  f"write it as a list: ['{{{{{ref.text}}}}}']")

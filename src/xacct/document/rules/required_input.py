@@ -1,0 +1,25 @@
+from ...actions import ACTIONS
+from ..model import Document
+from .base import Issue, Rule
+
+
+class RequiredInput(Rule):
+    """Each action gets its required inputs, and one of each group of alternatives (aws:sleep
+    needs Duration or Timestamp, aws:runCommand InstanceIds or Targets, ...)."""
+
+    id = "E2006"
+    summary = "required inputs are given"
+
+    def check(self, doc: Document):
+        for step in doc.all_steps():
+            spec = ACTIONS.get(step.action or "")
+            raw = doc.raw_at(step.path)
+            if spec is None or not isinstance(raw, dict) or not isinstance(raw.get("inputs"), dict):
+                continue
+            where = step.property_path("inputs")
+            for item in spec.inputs:
+                if item.required and item.name not in step.inputs:
+                    yield Issue(where, f"{spec.name} step '{step.name}' needs input {item.name}", at_key=True)
+            for group in spec.one_of:
+                if not any(name in step.inputs for name in group):
+                    yield Issue(where, f"{spec.name} step '{step.name}' needs one of {', '.join(group)}", at_key=True)

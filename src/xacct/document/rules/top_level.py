@@ -1,0 +1,42 @@
+from ..model import Document
+from .base import Issue, Rule
+
+# "Data elements and parameters" (AWS Systems Manager User Guide), schema version 0.3.
+SHAPES = {
+    "schemaVersion": (str, float),
+    "description": str,
+    "assumeRole": str,
+    "parameters": dict,
+    "variables": dict,
+    "mainSteps": list,
+    "outputs": list,
+    "files": dict,
+}
+NAMES = {str: "a string", float: "a string", dict: "a mapping", list: "a list"}
+
+
+class TopLevel(Rule):
+    """The document is a mapping; its elements have the documented shapes; mainSteps is there
+    and holds at least one step."""
+
+    id = "E0012"
+    summary = "top-level elements have the right shape"
+
+    def check(self, doc: Document):
+        content = doc.content
+        if not isinstance(content, dict):
+            yield Issue((), "a runbook is a mapping with schemaVersion, mainSteps and more")
+            return
+        if "mainSteps" not in content:
+            yield Issue((), "missing mainSteps: a runbook needs at least one step")
+        elif isinstance(content["mainSteps"], list) and not content["mainSteps"]:
+            yield Issue(("mainSteps",), "mainSteps is empty: a runbook needs at least one step")
+        for key, shape in SHAPES.items():
+            if key in content and content[key] is not None and not isinstance(content[key], shape):
+                expected = NAMES[shape if isinstance(shape, type) else shape[0]]
+                yield Issue((key,), f"{key} must be {expected}, not {type(content[key]).__name__}")
+            elif key in content and content[key] is None and key != "description":
+                yield Issue((key,), f"{key} is empty")
+        for i, output in enumerate(content.get("outputs") or []):
+            if not isinstance(output, str):
+                yield Issue(("outputs", i), "each document output is a string 'stepName.outputName'")

@@ -1,0 +1,64 @@
+import difflib
+
+from ..model import Document
+from ..references import TARGET_PLACEHOLDERS, references_in
+from ..symbols import Symbols, step_references
+from .base import Issue, Rule
+
+
+class UnresolvedReference(Rule):
+    """Every `{{ }}` names a parameter, a variable, an output of a step, or a system variable;
+    Parameter Store references (`{{ssm:...}}`) stand only in parameter defaults; document outputs
+    name outputs of steps ("Variables you can reference in runbooks")."""
+
+    id = "E4001"
+    summary = "references resolve"
+
+    def check(self, doc: Document):
+        symbols = Symbols(doc)
+        for step, path, ref in step_references(doc):
+            message = self._problem(symbols, ref)
+            if message:
+                yield Issue(path, message)
+        for text, path in doc.outputs:
+            name, _, attribute = text.partition(".")
+            step = symbols.steps.get(name)
+            if step is None:
+                yield Issue(path, f"document output '{text}' names no step")
+            elif step.action and attribute not in symbols.outputs_of(step):
+                yield Issue(path, f"step '{name}' has no output '{attribute}'")
+        for param in doc.parameters.values():
+            if isinstance(param.default, str):
+                for ref in references_in(param.default):
+                    if ref.kind != "parameter-store":
+                        yield Issue(param.path + ("default",), f"a default may not reference {{{{{ref.text}}}}}; "
+                                                               "only {{ssm:NAME}} is resolved there")
+
+    def _problem(self, symbols: Symbols, ref) -> str | None:
+        doc = symbols.doc
+        kind = ref.kind
+        if kind == "system":
+            return None
+        if kind == "unknown-system":
+            return f"unknown system variable {{{{{ref.text}}}}}"
+        if kind == "parameter-store":
+            return f"{{{{{ref.text}}}}}: Parameter Store values are resolved in parameter defaults, not in steps"
+        if kind == "variable":
+            name = ref.text[len("variable:"):]
+            return None if name in doc.variables else f"{{{{{ref.text}}}}} names no declared variable"
+        if kind == "parameter":
+            if ref.text in doc.parameters:
+                return None
+            if ref.text in TARGET_PLACEHOLDERS:
+                return None  # E4004 speaks of these
+            close = difflib.get_close_matches(ref.text, list(doc.parameters), n=1)
+            hint = f"; did you mean {{{{{close[0]}}}}}?" if close else ""
+            return f"{{{{{ref.text}}}}} names no parameter{hint}"
+        step = symbols.steps.get(ref.step)
+        if step is None:
+            return f"{{{{{ref.text}}}}} names no step '{ref.step}'"
+        outputs = symbols.outputs_of(step)
+        if step.action and ref.attribute not in outputs:
+            known = ", ".join(sorted(outputs)) or "none"
+            return f"step '{ref.step}' has no output '{ref.attribute}' (its outputs: {known})"
+        return None

@@ -1,0 +1,74 @@
+"""What a document's `{{ }}` references can name, and the type of each: parameters, variables,
+step outputs (declared ones and each action's built-in ones) and system variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterator
+
+from ..actions import ACTIONS
+from .model import Document, Step
+from .positions import Path
+from .references import SYSTEM_VARIABLES, Reference, references_in, strings_in
+from .types import value_type
+
+
+@dataclass
+class Symbols:
+    doc: Document
+    order: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for i, step in enumerate(self.doc.all_steps()):
+            if step.name and step.name not in self.order:
+                self.order[step.name] = i
+
+    @cached_property
+    def steps(self) -> dict[str, Step]:
+        result: dict[str, Step] = {}
+        for step in self.doc.all_steps():
+            if step.name:
+                result.setdefault(step.name, step)
+        return result
+
+    def outputs_of(self, step: Step) -> dict[str, str | None]:
+        spec = ACTIONS.get(step.action or "")
+        outputs: dict[str, str | None] = dict(spec.outputs) if spec else {}
+        for output in step.outputs:
+            if output.name:
+                outputs[output.name] = output.type
+        return outputs
+
+    def type_of(self, ref: Reference) -> str | None:
+        """The type of the value a reference stands for, or None when unknown or unresolved."""
+        kind = ref.kind
+        if kind == "system" or kind == "parameter-store":
+            return SYSTEM_VARIABLES.get(ref.text, "String")
+        if kind == "parameter":
+            param = self.doc.parameters.get(ref.text)
+            return value_type(param.type) if param else None
+        if kind == "variable":
+            variable = self.doc.variables.get(ref.text[len("variable:"):])
+            return variable.type if variable else None
+        if kind == "step-output":
+            step = self.steps.get(ref.step)
+            return self.outputs_of(step).get(ref.attribute) if step else None
+        return None
+
+
+def step_references(doc: Document) -> Iterator[tuple[Step | None, Path, Reference]]:
+    """Every `{{ }}` of the document with the step it stands in (None for document level).
+
+    Script bodies are skipped: scripts receive values through InputPayload, and their own
+    braces (Python dicts, f-strings) are code, not references."""
+    if isinstance(doc.assume_role, str):
+        for ref in references_in(doc.assume_role):
+            yield None, ("assumeRole",), ref
+    for step in doc.all_steps():
+        for key, value in step.inputs.items():
+            if key == "Script" and step.action == "aws:executeScript":
+                continue
+            for path, text in strings_in(value, step.path + ("inputs", key)):
+                for ref in references_in(text):
+                    yield step, path, ref

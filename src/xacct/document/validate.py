@@ -1,0 +1,64 @@
+"""Validate Automation documents: load each file, run every rule, and place each finding."""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, Iterator
+
+from .findings import Finding, severity_of
+from .loader import Loaded, Source, UnreadableInput, load_file
+from .model import build_document
+from .rules import RULES
+
+EXTENSIONS = (".yaml", ".yml", ".json", ".template")
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[str]:
+    """Files as given, and the runbook files (by extension) below any directory, in name order."""
+    for path in paths:
+        if os.path.isdir(path):
+            for folder, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in sorted(files):
+                    if name.lower().endswith(EXTENSIONS):
+                        yield os.path.join(folder, name)
+        else:
+            yield path
+
+
+def check_source(source: Source) -> list[Finding]:
+    doc = build_document(source)
+    findings = []
+    prefix = f"{source.name}: " if source.name else ""
+    for rule in RULES:
+        try:
+            issues = list(rule.check(doc))
+        except Exception as exc:  # a rule must never take the whole run down with it
+            issues = []
+            findings.append(Finding(source.path, 1, 1, "E0000", "error",
+                                    f"{prefix}internal error in rule {rule.id}: {type(exc).__name__}: {exc}"))
+        for issue in issues:
+            mark = source.positions.of(issue.path, key=issue.at_key)
+            findings.append(
+                Finding(source.path, mark.line, mark.column, rule.id, severity_of(rule.id), prefix + issue.message)
+            )
+    return findings
+
+
+def validate_file(path: str) -> list[Finding]:
+    """All findings for one file; raises UnreadableInput when the file cannot be read at all."""
+    loaded: Loaded = load_file(path)
+    findings = list(loaded.findings)
+    for source in loaded.documents:
+        findings.extend(check_source(source))
+    return sorted(set(findings))
+
+
+def validate(paths: Iterable[str]) -> list[Finding]:
+    findings: list[Finding] = []
+    for path in expand_paths(paths):
+        findings.extend(validate_file(path))
+    return findings
+
+
+__all__ = ["validate", "validate_file", "expand_paths", "UnreadableInput"]
