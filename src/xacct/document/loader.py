@@ -93,11 +93,15 @@ def parse_any(path: str, text: str) -> Parsed:
 
 def load_file(path: str) -> Loaded:
     """Every Automation document in the file at `path`, with the findings made while loading."""
-    loaded = Loaded(path)
     text = read_text(path)
     if isinstance(text, Finding):
-        loaded.findings.append(text)
-        return loaded
+        return Loaded(path, findings=[text])
+    return load_text(path, text)
+
+
+def load_text(path: str, text: str) -> Loaded:
+    """Every Automation document in `text`, read as if it were the file at `path`."""
+    loaded = Loaded(path)
     try:
         parsed = parse_any(path, text)
     except ParseError as exc:

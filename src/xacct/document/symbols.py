@@ -69,6 +69,8 @@ def step_references(doc: Document) -> Iterator[tuple[Step | None, Path, Referenc
         for key, value in step.inputs.items():
             if key == "Script" and step.action == "aws:executeScript":
                 continue
+            if key == "Steps" and step.action == "aws:loop":
+                continue  # nested steps are visited as steps of their own
             for path, text in strings_in(value, step.path + ("inputs", key)):
                 for ref in references_in(text):
                     yield step, path, ref

@@ -6,7 +6,7 @@ import os
 from typing import Iterable, Iterator
 
 from .findings import Finding, severity_of
-from .loader import Loaded, Source, UnreadableInput, load_file
+from .loader import Loaded, Source, UnreadableInput, load_file, load_text
 from .model import build_document
 from .rules import RULES
 
@@ -47,7 +47,15 @@ def check_source(source: Source) -> list[Finding]:
 
 def validate_file(path: str) -> list[Finding]:
     """All findings for one file; raises UnreadableInput when the file cannot be read at all."""
-    loaded: Loaded = load_file(path)
+    return _check_loaded(load_file(path))
+
+
+def validate_text(text: str, path: str = "<text>") -> list[Finding]:
+    """All findings for `text`, reported as if it were the file at `path`."""
+    return _check_loaded(load_text(path, text))
+
+
+def _check_loaded(loaded: Loaded) -> list[Finding]:
     findings = list(loaded.findings)
     for source in loaded.documents:
         findings.extend(check_source(source))
@@ -61,4 +69,4 @@ def validate(paths: Iterable[str]) -> list[Finding]:
     return findings
 
 
-__all__ = ["validate", "validate_file", "expand_paths", "UnreadableInput"]
+__all__ = ["validate", "validate_file", "validate_text", "expand_paths", "UnreadableInput"]
