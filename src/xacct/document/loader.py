@@ -15,6 +15,7 @@ from typing import Any
 from .findings import Finding, severity_of
 from .parse import ParseError, Parsed, parse_text
 from .positions import Mark, Positions, shifted
+from .values import is_intrinsic
 
 # SSM refuses documents over 64 KB ("Creating SSM document content"); CloudFormation templates
 # may be 1 MB. Anything much larger is not a runbook, and parsing it would only cost time.
@@ -155,7 +156,7 @@ def _load_template(loaded: Loaded, text: str, parsed: Parsed) -> None:
             base = base + (("Fn::Sub", 0) if isinstance(sub, list) else ("Fn::Sub",))
         if isinstance(content, str):
             _load_embedded(loaded, text, parsed, logical_id, base, content)
-        elif isinstance(content, dict):
+        elif isinstance(content, dict) and not is_intrinsic(content):
             loaded.documents.append(
                 Source(loaded.path, content, parsed.positions.under(base), logical_id, parsed.data)
             )
