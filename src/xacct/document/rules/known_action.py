@@ -20,6 +20,8 @@ class KnownAction(Rule):
             where = step.property_path("action")
             if action is None:
                 yield Issue(step.path, f"step '{step.name}' has no action")
+            elif not isinstance(action, str):
+                yield Issue(where, "action is the name of an action, such as aws:executeAwsApi")
             elif action in INTERNAL_ACTIONS:
                 yield Issue(where, f"'{action}' is an undocumented action internal to AWS; it runs only in "
                                    "AWS-owned documents")

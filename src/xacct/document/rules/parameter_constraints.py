@@ -16,7 +16,7 @@ class ParameterConstraints(Rule):
 
     def check(self, doc: Document):
         for p in doc.parameters.values():
-            raw = doc.content["parameters"][p.name]
+            raw = doc.raw_at(p.path)
             if not isinstance(raw, dict):
                 continue
             kind = value_type(p.type)

@@ -13,7 +13,7 @@ class ParameterType(Rule):
 
     def check(self, doc: Document):
         for param in doc.parameters.values():
-            raw = doc.content["parameters"][param.name]
+            raw = doc.raw_at(param.path)
             if not isinstance(raw, dict):
                 yield Issue(param.path, f"parameter '{param.name}' must be a mapping with at least a type")
             elif "type" not in raw:
@@ -23,7 +23,7 @@ class ParameterType(Rule):
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 yield Issue(param.path + ("type",), f"parameter '{param.name}' has unknown type '{raw['type']}'{hint}")
         for variable in doc.variables.values():
-            raw = doc.content["variables"][variable.name]
+            raw = doc.raw_at(variable.path)
             if not isinstance(raw, dict) or raw.get("type") not in PARAMETER_TYPES[:6]:
                 yield Issue(variable.path, f"variable '{variable.name}' needs a type among String, StringList, "
                                            "Integer, Boolean, MapList and StringMap")

@@ -35,6 +35,10 @@ class StepOutputs(Rule):
                 if kind is not None and kind not in VALUE_TYPES:
                     yield Issue(where + ("Type",), f"output type '{kind}' is not one of {', '.join(VALUE_TYPES)}")
                 name = output.get("Name")
+                if not isinstance(name, str):
+                    if name is not None:
+                        yield Issue(where + ("Name",), "an output Name is a string")
+                    continue
                 if name in seen:
                     yield Issue(where + ("Name",), f"output name '{name}' is used twice in step '{step.name}'")
                 seen.add(name)

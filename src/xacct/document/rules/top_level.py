@@ -37,6 +37,7 @@ class TopLevel(Rule):
                 yield Issue((key,), f"{key} must be {expected}, not {type(content[key]).__name__}")
             elif key in content and content[key] is None and key != "description":
                 yield Issue((key,), f"{key} is empty")
-        for i, output in enumerate(content.get("outputs") or []):
+        outputs = content.get("outputs")
+        for i, output in enumerate(outputs if isinstance(outputs, list) else []):
             if not isinstance(output, str):
                 yield Issue(("outputs", i), "each document output is a string 'stepName.outputName'")

@@ -1,0 +1,92 @@
+"""Property-based fuzzing: mutated real documents, wrong types everywhere, and raw bytes never
+make the validator raise; every finding has a real position."""
+
+import os
+import random
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xacct.document.loader import UnreadableInput, load_file
+from xacct.document.validate import validate_text
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus"
+SEEDS = sorted(str(p) for p in CORPUS.rglob("*.y*ml"))[:60] if CORPUS.is_dir() else []
+SEEDS += [str(ROOT / "tests" / "fixtures" / "seed002-template.yaml")]
+SEEDS += sorted(str(p) for p in (ROOT / "src" / "xacct" / "examples").glob("*.yaml"))
+TEXTS = [Path(p).read_text() for p in SEEDS]
+
+# XACCT_FUZZ_EXAMPLES=5000 for a long campaign; the default keeps the suite fast.
+EXAMPLES = int(os.environ.get("XACCT_FUZZ_EXAMPLES", "120"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+YAMLISH = st.text(alphabet=st.sampled_from(list(":{}[]-!&*#|>'\"\n\t %$ab01{}.,")), max_size=20)
+
+
+def assert_sane(findings, text):
+    lines = text.count("\n") + 2
+    for f in findings:
+        assert f.id != "E0000", f.text()
+        assert 1 <= f.line <= lines + 1 and f.column >= 1, f.text()
+
+
+@SETTINGS
+@given(index=st.integers(0, len(TEXTS) - 1), start=st.floats(0, 1), length=st.integers(0, 80), insert=YAMLISH)
+def test_text_mutations(index, start, length, insert):
+    text = TEXTS[index]
+    at = int(start * len(text))
+    mutated = text[:at] + insert + text[at + length:]
+    assert_sane(validate_text(mutated, "m.yaml"), mutated)
+
+
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.just("{{ x.y }}") | st.just("step:nowhere"),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def _nodes(data, path=()):
+    yield path
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _nodes(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _nodes(value, path + (i,))
+
+
+def _replace(data, path, value):
+    if not path:
+        return value
+    parent = data
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = value
+    return data
+
+
+@SETTINGS
+@given(index=st.integers(0, len(TEXTS) - 1), seed=st.integers(0, 2**32), values=st.lists(VALUES, min_size=1, max_size=5))
+def test_wrong_types_everywhere(index, seed, values):
+    data = yaml.safe_load(TEXTS[index].replace("!", "x"))
+    rng = random.Random(seed)
+    for value in values:
+        data = _replace(data, rng.choice(list(_nodes(data))), value)
+    text = yaml.safe_dump(data, sort_keys=False)
+    assert_sane(validate_text(text, "t.yaml"), text)
+
+
+@settings(max_examples=EXAMPLES // 2, deadline=None)
+@given(blob=st.binary(max_size=400))
+def test_raw_bytes(blob, tmp_path_factory):
+    path = tmp_path_factory.mktemp("bytes") / "blob.yaml"
+    path.write_bytes(blob)
+    try:
+        loaded = load_file(str(path))
+    except UnreadableInput:
+        return
+    for f in loaded.findings:
+        assert f.line >= 1
