@@ -7,60 +7,40 @@ a check can say so instead of calling them unknown.
 
 from __future__ import annotations
 
-from . import (
-    approve,
-    assert_aws_resource_property,
-    branch,
-    change_instance_state,
-    copy_image,
-    create_image,
-    create_stack,
-    create_tags,
-    delete_image,
-    delete_stack,
-    execute_automation,
-    execute_aws_api,
-    execute_script,
-    execute_state_machine,
-    invoke_lambda_function,
-    invoke_webhook,
-    loop,
-    pause,
-    run_command,
-    run_instances,
-    sleep,
-    update_variable,
-    wait_for_aws_resource_property,
-)
+from importlib import import_module
+
 from .spec import VALUE_TYPES, ActionSpec, Input
 
+# One module per action, named after it; each holds the action's SPEC.
 _MODULES = (
-    approve,
-    assert_aws_resource_property,
-    branch,
-    change_instance_state,
-    copy_image,
-    create_image,
-    create_stack,
-    create_tags,
-    delete_image,
-    delete_stack,
-    execute_automation,
-    execute_aws_api,
-    execute_script,
-    execute_state_machine,
-    invoke_lambda_function,
-    invoke_webhook,
-    loop,
-    pause,
-    run_command,
-    run_instances,
-    sleep,
-    update_variable,
-    wait_for_aws_resource_property,
+    "approve",
+    "assert_aws_resource_property",
+    "branch",
+    "change_instance_state",
+    "copy_image",
+    "create_image",
+    "create_stack",
+    "create_tags",
+    "delete_image",
+    "delete_stack",
+    "execute_automation",
+    "execute_aws_api",
+    "execute_script",
+    "execute_state_machine",
+    "invoke_lambda_function",
+    "invoke_webhook",
+    "loop",
+    "pause",
+    "run_command",
+    "run_instances",
+    "sleep",
+    "update_variable",
+    "wait_for_aws_resource_property",
 )
 
-ACTIONS: dict[str, ActionSpec] = {module.SPEC.name: module.SPEC for module in _MODULES}
+ACTIONS: dict[str, ActionSpec] = {
+    spec.name: spec for spec in (import_module(f".{name}", __name__).SPEC for name in _MODULES)
+}
 
 # Seen in AWS-owned documents, absent from the actions reference: they only run inside AWS.
 INTERNAL_ACTIONS = frozenset(

@@ -2,14 +2,17 @@
 
 from .spec import ActionSpec, Input
 
+# Shared with aws:waitForAwsResourceProperty, which polls where this action checks once.
+PROPERTY_CHECK_INPUTS = (
+    Input("Service", required=True),
+    Input("Api", required=True),
+    Input("PropertySelector", required=True),
+    Input("DesiredValues", "StringList", required=True),
+)
+
 SPEC = ActionSpec(
     name="aws:assertAwsResourceProperty",
     page="aws:assertAwsResourceProperty – Assert an AWS resource state or event state",
-    inputs=(
-        Input("Service", required=True),
-        Input("Api", required=True),
-        Input("PropertySelector", required=True),
-        Input("DesiredValues", "StringList", required=True),
-    ),
+    inputs=PROPERTY_CHECK_INPUTS,
     calls_any_api=True,
 )

@@ -1,15 +1,11 @@
 """aws:waitForAwsResourceProperty: poll an API until a property has a desired value."""
 
-from .spec import ActionSpec, Input
+from .assert_aws_resource_property import PROPERTY_CHECK_INPUTS
+from .spec import ActionSpec
 
 SPEC = ActionSpec(
     name="aws:waitForAwsResourceProperty",
     page="aws:waitForAwsResourceProperty – Wait on an AWS resource property",
-    inputs=(
-        Input("Service", required=True),
-        Input("Api", required=True),
-        Input("PropertySelector", required=True),
-        Input("DesiredValues", "StringList", required=True),
-    ),
+    inputs=PROPERTY_CHECK_INPUTS,
     calls_any_api=True,
 )

@@ -57,6 +57,19 @@ class Symbols:
         return None
 
 
+def whole_references(doc: Document) -> Iterator[tuple[Step, Path, Reference, str | None, str | None]]:
+    """References that are a whole input value, with the type they have and the type needed
+    where they stand (either may be None when unknown)."""
+    from .expected import expected_type
+
+    symbols = Symbols(doc)
+    for step, path, ref in step_references(doc):
+        if step is None or not ref.whole:
+            continue
+        inner = path[len(step.path) + 1:]
+        yield step, path, ref, symbols.type_of(ref), expected_type(step, inner)
+
+
 def step_references(doc: Document) -> Iterator[tuple[Step | None, Path, Reference]]:
     """Every `{{ }}` of the document with the step it stands in (None for document level).
 

@@ -1,6 +1,5 @@
-from ..expected import expected_type
 from ..model import Document
-from ..symbols import Symbols, step_references
+from ..symbols import whole_references
 from .base import Issue, Rule
 
 
@@ -12,14 +11,8 @@ class ReferenceListType(Rule):
     summary = "no single value where a list is needed"
 
     def check(self, doc: Document):
-        symbols = Symbols(doc)
-        for step, path, ref in step_references(doc):
-            if step is None or not ref.whole:
-                continue
-            have = symbols.type_of(ref)
-            inner = path[len(step.path) + 1:]
-            want = expected_type(step, inner)
+        for step, path, ref, have, want in whole_references(doc):
             if have in ("String", "Integer", "Boolean") and want in ("StringList", "MapList"):
-                where = ".".join(str(p) for p in inner)
+                where = ".".join(str(p) for p in path[len(step.path) + 1:])
                 yield Issue(path, f"{where} needs a {want}, but {{{{{ref.text}}}}} is a {have}; "
                                   f"write it as a list: ['{{{{{ref.text}}}}}']")

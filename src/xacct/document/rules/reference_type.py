@@ -1,6 +1,5 @@
-from ..expected import expected_type
 from ..model import Document
-from ..symbols import Symbols, step_references
+from ..symbols import whole_references
 from .base import Issue, Rule
 
 SCALARS = ("String", "Integer", "Boolean")
@@ -17,19 +16,12 @@ class ReferenceType(Rule):
     summary = "no list or map where a single value is needed"
 
     def check(self, doc: Document):
-        symbols = Symbols(doc)
-        for step, path, ref in step_references(doc):
-            if step is None or not ref.whole:
+        for step, path, ref, have, want in whole_references(doc):
+            if have not in COLLECTIONS or want not in SCALARS:
                 continue
-            have = symbols.type_of(ref)
-            if have not in COLLECTIONS:
-                continue
-            inner = path[len(step.path) + 1:]
-            if have == "StringList" and isinstance(inner[-1], int):
+            if have == "StringList" and isinstance(path[-1], int):
                 continue  # a list item that is a StringList stands for its items
-            want = expected_type(step, inner)
-            if want in SCALARS:
-                where = ".".join(str(p) for p in inner)
-                yield Issue(path, f"{where} needs a {want}, but {{{{{ref.text}}}}} is a {have}"
-                                  + (" (aws:executeAutomation gives its Output as a StringList; select one item "
-                                     "with an aws:executeScript step)" if ref.attribute == "Output" else ""))
+            where = ".".join(str(p) for p in path[len(step.path) + 1:])
+            yield Issue(path, f"{where} needs a {want}, but {{{{{ref.text}}}}} is a {have}"
+                              + (" (aws:executeAutomation gives its Output as a StringList; select one item "
+                                 "with an aws:executeScript step)" if ref.attribute == "Output" else ""))
