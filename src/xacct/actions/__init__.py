@@ -38,9 +38,15 @@ _MODULES = (
     "wait_for_aws_resource_property",
 )
 
-ACTIONS: dict[str, ActionSpec] = {
-    spec.name: spec for spec in (import_module(f".{name}", __name__).SPEC for name in _MODULES)
-}
+_LOADED = {module.SPEC.name: module for module in (import_module(f".{name}", __name__) for name in _MODULES)}
+ACTIONS: dict[str, ActionSpec] = {name: module.SPEC for name, module in _LOADED.items()}
+
+
+def handler_for(action: str):
+    """The function that runs `action` (`run(call) -> StepResult`), or None."""
+    module = _LOADED.get(action)
+    return getattr(module, "run", None)
+
 
 # Seen in AWS-owned documents, absent from the actions reference: they only run inside AWS.
 INTERNAL_ACTIONS = frozenset(
@@ -62,4 +68,4 @@ ON_CANCEL_FORBIDDEN = frozenset(
     }
 )
 
-__all__ = ["ACTIONS", "INTERNAL_ACTIONS", "ON_CANCEL_FORBIDDEN", "VALUE_TYPES", "ActionSpec", "Input"]
+__all__ = ["handler_for", "ACTIONS", "INTERNAL_ACTIONS", "ON_CANCEL_FORBIDDEN", "VALUE_TYPES", "ActionSpec", "Input"]

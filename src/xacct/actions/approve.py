@@ -13,4 +13,5 @@ SPEC = ActionSpec(
     ),
     outputs={"ApprovalStatus": "String", "ApproverDecisions": "MapList"},
     max_timeout_seconds=2_592_000,
+    default_timeout_seconds=604_800,
 )

@@ -21,3 +21,13 @@ SPEC = ActionSpec(
     page="aws:branch – Run conditional automation steps",
     inputs=(Input("Choices", "MapList", required=True), Input("Default")),
 )
+
+
+def run(call):
+    from ..engine.call import StepResult
+    from ..engine.conditions import holds
+
+    for choice in call.inputs.get("Choices") or []:
+        if holds(choice):
+            return StepResult(next_step=choice["NextStep"])
+    return StepResult(next_step=call.inputs.get("Default"))

@@ -13,4 +13,5 @@ SPEC = ActionSpec(
         Input("FailOnUnexpectedStopped", "Boolean"),
         Input("AdditionalInfo"),
     ),
+    default_timeout_seconds=3600,
 )

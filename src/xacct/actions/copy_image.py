@@ -16,4 +16,5 @@ SPEC = ActionSpec(
     ),
     outputs={"ImageId": "String", "ImageState": "String"},
     api=("ec2", "CopyImage"),
+    default_timeout_seconds=3600,
 )

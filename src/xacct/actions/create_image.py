@@ -14,4 +14,5 @@ SPEC = ActionSpec(
     ),
     outputs={"ImageId": "String", "ImageState": "String"},
     api=("ec2", "CreateImage"),
+    default_timeout_seconds=3600,
 )

@@ -29,4 +29,5 @@ SPEC = ActionSpec(
         ("StackPolicyBody", "StackPolicyURL"),
         ("DisableRollback", "OnFailure"),
     ),
+    default_timeout_seconds=3600,
 )

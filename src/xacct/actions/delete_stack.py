@@ -11,4 +11,5 @@ SPEC = ActionSpec(
         Input("RetainResources", "StringList"),
         Input("RoleARN"),
     ),
+    default_timeout_seconds=3600,
 )

@@ -8,3 +8,12 @@ SPEC = ActionSpec(
     inputs=(Input("Service", required=True), Input("Api", required=True)),
     calls_any_api=True,
 )
+
+
+def run(call):
+    from ..engine.api import api_inputs, call_api
+    from ..engine.call import StepResult
+
+    inputs = call.inputs
+    response = call_api(call, inputs["Service"], inputs["Api"], api_inputs(inputs, ("Service", "Api")))
+    return StepResult(response=response)

@@ -20,4 +20,5 @@ SPEC = ActionSpec(
     outputs={"Payload": "StringMap"},
     one_of=(("Script", "Attachment"),),
     max_timeout_seconds=600,
+    default_timeout_seconds=600,
 )

@@ -17,4 +17,5 @@ SPEC = ActionSpec(
     outputs={"StatusCode": "Integer", "FunctionError": "String", "LogResult": "String", "Payload": "String"},
     api=("lambda", "Invoke"),
     max_timeout_seconds=300,
+    default_timeout_seconds=300,
 )

@@ -7,4 +7,5 @@ SPEC = ActionSpec(
     page="aws:pause – Pause an automation",
     inputs=(),
     max_timeout_seconds=2_592_000,
+    default_timeout_seconds=604_800,
 )

@@ -34,4 +34,5 @@ SPEC = ActionSpec(
     ),
     outputs={"InstanceIds": "StringList", "InstanceStates": "StringList"},
     api=("ec2", "RunInstances"),
+    default_timeout_seconds=3600,
 )

@@ -44,6 +44,7 @@ class ActionSpec:
     exclusive: tuple[tuple[str, ...], ...] = ()
     allows_on_cancel: bool = True
     max_timeout_seconds: int | None = None
+    default_timeout_seconds: int | None = None  # when the step sets no timeoutSeconds
 
     def input(self, name: str) -> Input | None:
         for item in self.inputs:

@@ -1,0 +1,103 @@
+"""One interface over the places runbooks run: the embedded sandbox or real AWS.
+
+The engine asks a Cloud for clients (per service, Region and credentials), for role
+credentials through STS, and for runbooks by name; it never knows which Cloud it has.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .credentials import Credentials
+
+
+class Cloud:
+    """What the engine needs from wherever it runs."""
+
+    partition = "aws"
+    default_region = "us-east-1"
+    poll_seconds = 5.0  # how often waits poll an API
+
+    def __init__(self) -> None:
+        self._clients: dict[tuple, Any] = {}
+        self._lock = threading.Lock()
+
+    # -- to implement -------------------------------------------------------------------------
+    def _session(self):
+        raise NotImplementedError
+
+    def caller_credentials(self) -> Credentials:
+        """The credentials of whoever starts executions (the user's profile, or the sandbox's
+        operator)."""
+        raise NotImplementedError
+
+    def script_environment(self, credentials: Credentials, region: str) -> dict[str, str]:
+        """Environment for a script process that should call AWS as `credentials`."""
+        env = credentials.as_environment()
+        env["AWS_DEFAULT_REGION"] = env["AWS_REGION"] = region
+        return env
+
+    def owned_document(self, name: str):
+        """An AWS-owned runbook by name, or None (only the sandbox needs to provide them)."""
+        return None
+
+    # -- shared -------------------------------------------------------------------------------
+    def client(self, service: str, region: str, credentials: Credentials):
+        """A client for `service` in `region` acting as `credentials`, cached and shared.
+
+        One botocore session serves every client: a session per account would cost about
+        10 MiB each (measured with moto). Retries use botocore's standard mode, which backs
+        off on throttling."""
+        key = (service, region, credentials.access_key_id, credentials.session_token)
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                from botocore.config import Config
+
+                client = self._session().client(
+                    service,
+                    region_name=region,
+                    config=Config(retries={"mode": "standard", "max_attempts": 5}),
+                    **self._client_extra(),
+                    **credentials.as_client_kwargs(),
+                )
+                self._clients[key] = client
+            return client
+
+    def _client_extra(self) -> dict:
+        return {}
+
+    def identity(self, credentials: Credentials, region: str) -> Credentials:
+        """The same credentials with the ARN of the principal they act as."""
+        if credentials.arn:
+            return credentials
+        arn = self.client("sts", region, credentials).get_caller_identity()["Arn"]
+        return Credentials(credentials.access_key_id, credentials.secret_access_key, credentials.session_token, arn)
+
+    def assume_role(self, role_arn: str, session_name: str, source: Credentials, region: str, **extra) -> Credentials:
+        response = self.client("sts", region, source).assume_role(
+            RoleArn=role_arn, RoleSessionName=session_name, **extra
+        )
+        return Credentials.from_response(response["Credentials"], response["AssumedRoleUser"]["Arn"])
+
+
+class AwsCloud(Cloud):
+    """Real AWS, with the user's profile (`--aws --profile P`)."""
+
+    def __init__(self, profile: str | None = None, region: str | None = None) -> None:
+        super().__init__()
+        import boto3
+
+        self._boto = boto3.Session(profile_name=profile, region_name=region)
+        self.default_region = self._boto.region_name or "us-east-1"
+
+    def _session(self):
+        return self._boto
+
+    def caller_credentials(self) -> Credentials:
+        frozen = self._boto.get_credentials()
+        if frozen is None:
+            raise RuntimeError("no AWS credentials found: configure a profile or pass --profile")
+        frozen = frozen.get_frozen_credentials()
+        return Credentials(frozen.access_key, frozen.secret_key, frozen.token)

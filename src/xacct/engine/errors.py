@@ -1,0 +1,31 @@
+"""How a step ends other than in success; the runner turns these into statuses."""
+
+from __future__ import annotations
+
+
+class StepFailed(Exception):
+    """The step failed; `message` becomes its FailureMessage. `retriable` is False for failures
+    another attempt cannot fix (a malformed input, an unknown API)."""
+
+    def __init__(self, message: str, *, retriable: bool = True, details: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.retriable = retriable
+        self.details = details or {}
+
+
+class StepInterrupted(Exception):
+    """The step was stopped from outside: its deadline passed, or the execution was cancelled."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "timeout" or "cancel"
+
+
+class ExecutionRejected(Exception):
+    """StartAutomationExecution-time failure (bad parameters, unknown runbook), with AWS's code."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message

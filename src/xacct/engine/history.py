@@ -1,0 +1,113 @@
+"""An execution as GetAutomationExecution shows it, folded from its recorded events.
+
+Status is derived, never stored apart from the events: a run whose process died shows what it
+had finished, and is reported as interrupted rather than as still running.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ..store import Store
+from . import status as S
+
+INTERRUPTED = ("Interrupted: the xacct process that ran this execution ended before it finished; "
+               "steps after the last recorded one did not run.")
+
+
+def _alive(pid: int | None, host: str | None) -> bool:
+    if not pid or host != os.uname().nodename:
+        return host != os.uname().nodename  # another machine's run: assume it goes on
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def automation_execution(store: Store, execution_id: str) -> dict[str, Any] | None:
+    row = store.execution(execution_id)
+    if row is None:
+        return None
+    events = store.events(execution_id)
+    started = events[0]["data"]
+    entries: list[dict] = []  # in the order SSM lists step executions
+    latest: dict[str, dict] = {}  # the newest entry of each step name
+    for record in started.get("Steps", []):
+        entry = {**{k: v for k, v in record.items() if v is not None}, "StepStatus": S.PENDING}
+        entries.append(entry)
+        latest[record["StepName"]] = entry
+    result: dict[str, Any] = {
+        "AutomationExecutionId": execution_id,
+        "DocumentName": started["DocumentName"],
+        "DocumentVersion": "1",
+        "ExecutionStartTime": row["started_at"],
+        "AutomationExecutionStatus": S.PENDING,
+        "Parameters": started.get("Parameters", {}),
+        "Outputs": {},
+        "Mode": started.get("Mode", "Auto"),
+        "ExecutedBy": started.get("ExecutedBy"),
+    }
+    if started.get("ParentAutomationExecutionId"):
+        result["ParentAutomationExecutionId"] = started["ParentAutomationExecutionId"]
+    for event in events[1:]:
+        kind, name, data = event["type"], event["step"], event["data"]
+        if kind == "ExecutionStatus":
+            result["AutomationExecutionStatus"] = data["AutomationExecutionStatus"]
+        elif kind == "ExecutionFinished":
+            result["AutomationExecutionStatus"] = data["AutomationExecutionStatus"]
+            result["ExecutionEndTime"] = event["at"]
+            result["Outputs"] = data.get("Outputs") or {}
+            if data.get("FailureMessage"):
+                result["FailureMessage"] = data["FailureMessage"]
+        elif name is not None:
+            step = latest.get(name)
+            if step is None or (kind == "StepStarted" and step.get("ExecutionEndTime")):
+                # a step run again (a loop, a jump back) or nested in a loop: a new entry, as SSM lists it
+                step = {"StepName": name, "StepStatus": S.PENDING}
+                entries.append(step)
+                latest[name] = step
+            _apply(step, kind, event)
+    if result["AutomationExecutionStatus"] not in S.TERMINAL and not _alive(row["runner_pid"], row["runner_host"]):
+        result["AutomationExecutionStatus"] = S.FAILED
+        result["FailureMessage"] = INTERRUPTED
+        for step in entries:
+            if step["StepStatus"] in (S.IN_PROGRESS, S.WAITING):
+                step["StepStatus"] = S.FAILED
+                step["FailureMessage"] = INTERRUPTED
+    current = [step for step in entries if step["StepStatus"] in (S.IN_PROGRESS, S.WAITING)]
+    if current:
+        result["CurrentStepName"] = current[-1]["StepName"]
+        result["CurrentAction"] = current[-1].get("Action")
+    result["StepExecutions"] = entries
+    result["StepExecutionsTruncated"] = False
+    return result
+
+
+def _apply(step: dict, kind: str, event: dict) -> None:
+    data = event["data"]
+    if kind == "StepStarted":
+        step["StepStatus"] = S.IN_PROGRESS
+        step["ExecutionStartTime"] = event["at"]
+        step["Inputs"] = data.get("Inputs", {})
+        if data.get("Action"):
+            step.setdefault("Action", data["Action"])
+    elif kind == "StepWaiting":
+        step["StepStatus"] = S.WAITING
+    elif kind == "StepResumed":
+        step["StepStatus"] = S.IN_PROGRESS
+    elif kind == "StepAttemptFailed":
+        step.setdefault("Attempts", []).append(data)
+    elif kind == "StepFinished":
+        step["StepStatus"] = data["StepStatus"]
+        step["ExecutionEndTime"] = event["at"]
+        step["Outputs"] = data.get("Outputs", {})
+        if data.get("FailureMessage"):
+            step["FailureMessage"] = data["FailureMessage"]
+        if data.get("ChildExecutionId"):
+            step["xacct:ChildExecutionId"] = data["ChildExecutionId"]
+    elif kind == "StepLog":
+        step.setdefault("xacct:Logs", []).append(data)

@@ -1,0 +1,263 @@
+"""The only place that moves an execution from step to step, as SSM does: retries
+(maxAttempts), time limits enforced while a step runs (timeoutSeconds), onFailure, onCancel,
+isCritical, isEnd and nextStep ("Properties shared by all actions", AWS Systems Manager User
+Guide). Handlers only do their action; this module records every event and picks the next step.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..actions import ACTIONS, handler_for
+from ..cloud import Cloud
+from ..credentials import Credentials
+from ..document.model import Document, Step
+from ..store import Store
+from . import status as S
+from .call import StepCall, StepResult
+from .errors import StepFailed, StepInterrupted
+from .execution import Execution, Options
+from .interpolate import UnresolvedReference, interpolate
+from .outputs import as_ssm_values, step_outputs
+from .parameters import resolve_parameters
+
+CANCEL_PATH_SECONDS = 120  # "the cancel workflow runs for at most two minutes"
+GRACE_SECONDS = 5.0  # how long a stopped handler may take to notice before the runner moves on
+
+
+@dataclass
+class Outcome:
+    status: str
+    failure: str | None = None
+    next_step: str | None = None
+
+
+def _is_true(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def is_critical(step: Step) -> bool:
+    """Default true, but false when onFailure is Continue (unless the step says otherwise)."""
+    if step.is_critical is not None:
+        return _is_true(step.is_critical)
+    return step.on_failure != "Continue"
+
+
+def _step_record(step: Step) -> dict:
+    return {
+        "StepName": step.name,
+        "Action": step.action,
+        "MaxAttempts": step.max_attempts if isinstance(step.max_attempts, int) else 1,
+        "OnFailure": step.on_failure if isinstance(step.on_failure, str) else "Abort",
+        "TimeoutSeconds": step.timeout_seconds if isinstance(step.timeout_seconds, int) else None,
+        "IsEnd": _is_true(step.is_end),
+        "IsCritical": is_critical(step),
+        "NextStep": step.next_step if isinstance(step.next_step, str) else None,
+    }
+
+
+def start(document: Document, *, name: str, cloud: Cloud, store: Store, region: str,
+          given: dict[str, Any] | None = None, caller: Credentials | None = None,
+          parent: Execution | None = None, options: Options | None = None) -> Execution:
+    """Check parameters, take the assume role, and record the start; raises ExecutionRejected
+    (before anything is recorded) when the parameters do not fit the runbook."""
+    caller = cloud.identity(caller or cloud.caller_credentials(), region)
+    parameters = resolve_parameters(document, given or {}, _parameter_store(cloud, region, caller))
+    execution = Execution(document=document, name=name, cloud=cloud, store=store, region=region,
+                          credentials=caller, caller=caller, parameters=parameters,
+                          options=options or (parent.options if parent else Options()), parent=parent)
+    execution.variables = {n: v.default for n, v in document.variables.items()}
+    role = interpolate(document.assume_role, execution.lookup) if isinstance(document.assume_role, str) else None
+    store.create_execution(
+        execution.id, document_name=name, parent_id=parent.id if parent else None,
+        account=caller.account, region=region,
+        data={"DocumentName": name, "Parameters": {k: as_ssm_values(v) for k, v in parameters.items()},
+              "ExecutedBy": caller.arn, "Region": region, "Mode": "Auto",
+              "ParentAutomationExecutionId": parent.id if parent else None,
+              "AssumeRole": role or None,
+              "Steps": [_step_record(s) for s in document.steps]},
+    )
+    if parent:
+        parent.children.append(execution)
+    if role:
+        try:
+            execution.credentials = cloud.assume_role(role, f"xacct-{execution.id[:8]}", caller, region)
+        except Exception as exc:  # recorded as the execution's failure, as SSM reports it
+            execution.credentials = caller
+            execution.assume_error = _error_text(exc)  # type: ignore[attr-defined]
+    return execution
+
+
+def _parameter_store(cloud: Cloud, region: str, caller: Credentials):
+    def get(name: str) -> str:
+        client = cloud.client("ssm", region, caller)
+        return client.get_parameter(Name=name, WithDecryption=False)["Parameter"]["Value"]
+
+    return get
+
+
+def _error_text(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def run(execution: Execution) -> str:
+    """Run every step to the end; return the final AutomationExecutionStatus."""
+    store = execution.store
+    store.append(execution.id, "ExecutionStatus", data={"AutomationExecutionStatus": S.IN_PROGRESS},
+                 status=S.IN_PROGRESS)
+    assume_error = getattr(execution, "assume_error", None)
+    if assume_error:
+        return _finish(execution, S.FAILED, f"The assume role could not be assumed: {assume_error}")
+    final, failure = run_steps(execution, list(execution.document.steps))
+    return _finish(execution, final, failure)
+
+
+def run_steps(execution: Execution, steps: list[Step]) -> tuple[str, str | None]:
+    """Run a list of steps (the main steps, or a loop's); return (status, failure message)."""
+    by_name = {s.name: i for i, s in enumerate(steps) if s.name}
+    index: int | None = 0
+    final, failure = S.SUCCESS, None
+    while index is not None and index < len(steps):
+        step = steps[index]
+        if execution.poll_cancel():
+            return S.CANCELLED, None
+        outcome = run_step(execution, step)
+        if outcome.status == S.CANCELLED:
+            _run_cancel_path(execution, step, by_name, steps)
+            return S.CANCELLED, None
+        following = index + 1 if index + 1 < len(steps) else None
+        if outcome.status == S.SUCCESS:
+            if outcome.next_step:
+                index = by_name.get(outcome.next_step)
+            elif isinstance(step.next_step, str):
+                index = by_name.get(step.next_step)
+            elif _is_true(step.is_end):
+                index = None
+            else:
+                index = following
+            continue
+        if is_critical(step) and final == S.SUCCESS:
+            final, failure = outcome.status, outcome.failure
+        on_failure = step.on_failure if isinstance(step.on_failure, str) else "Abort"
+        if on_failure.startswith("step:"):
+            index = by_name.get(on_failure[len("step:"):])
+        elif on_failure == "Continue" and not _is_true(step.is_end):
+            index = by_name.get(step.next_step) if isinstance(step.next_step, str) else following
+        else:
+            index = None
+    return final, failure
+
+
+def _run_cancel_path(execution: Execution, step: Step, by_name: dict, steps: list[Step]) -> None:
+    target = step.on_cancel if isinstance(step.on_cancel, str) else "Abort"
+    if not target.startswith("step:") or target[5:] not in by_name:
+        return
+    execution.store.append(execution.id, "ExecutionStatus", data={"AutomationExecutionStatus": S.CANCELLING},
+                           status=S.CANCELLING)
+    # The cancel path itself must run, so it does not see the cancel that started it.
+    path = Execution(**{**execution.__dict__, "cancel": threading.Event(), "parent": None})
+    path_step = steps[by_name[target[5:]]]
+    run_step(path, path_step, limit=CANCEL_PATH_SECONDS)
+
+
+def _finish(execution: Execution, final: str, failure: str | None) -> str:
+    doc_outputs = {}
+    for text, _ in execution.document.outputs:
+        step, _, attribute = text.partition(".")
+        if attribute in execution.outputs.get(step, {}):
+            doc_outputs[text] = as_ssm_values(execution.outputs[step][attribute])
+    execution.store.append(execution.id, "ExecutionFinished",
+                           data={"AutomationExecutionStatus": final, "Outputs": doc_outputs, "FailureMessage": failure},
+                           status=final, ended=True)
+    return final
+
+
+def run_step(execution: Execution, step: Step, *, limit: float | None = None) -> Outcome:
+    store = execution.store
+    spec = ACTIONS.get(step.action or "")
+    handler = handler_for(step.action or "")
+    try:
+        inputs = interpolate(step.inputs, execution.lookup)
+        if step.action == "aws:loop":
+            inputs["Steps"] = step.inputs.get("Steps")  # nested steps resolve their own references later
+    except UnresolvedReference as exc:
+        return _step_failed(execution, step, {}, f"Unable to resolve {exc}.")
+    store.append(execution.id, "StepStarted", step.name,
+                 {"Inputs": {k: json.dumps(v) for k, v in inputs.items()}, "Action": step.action})
+    if spec is None or handler is None:
+        return _step_failed(execution, step, inputs, f"Action {step.action} is not a supported Automation action.")
+    timeout = step.timeout_seconds if isinstance(step.timeout_seconds, int) else spec.default_timeout_seconds
+    if limit is not None:
+        timeout = min(timeout, limit) if timeout else limit
+    deadline = time.monotonic() + timeout if timeout else None
+    attempts = step.max_attempts if isinstance(step.max_attempts, int) and step.max_attempts > 0 else 1
+    failure = ""
+    for attempt in range(1, attempts + 1):
+        call = StepCall(step, inputs, execution, deadline)
+        result, error = _call(handler, call, execution)
+        if error is None:
+            try:
+                outputs = step_outputs(step, result.response, result.outputs)
+            except StepFailed as exc:
+                return _step_failed(execution, step, inputs, exc.message)
+            execution.outputs[step.name] = outputs
+            store.append(execution.id, "StepFinished", step.name,
+                         {"StepStatus": S.SUCCESS, "Outputs": {k: as_ssm_values(v) for k, v in outputs.items()}})
+            return Outcome(S.SUCCESS, next_step=result.next_step)
+        if isinstance(error, StepInterrupted):
+            status = S.TIMED_OUT if error.reason == "timeout" else S.CANCELLED
+            message = (f"Step timed out after {timeout} seconds." if status == S.TIMED_OUT
+                       else "The step was cancelled.")
+            store.append(execution.id, "StepFinished", step.name, {"StepStatus": status, "FailureMessage": message},)
+            return Outcome(status, message)
+        failure = error.message
+        store.append(execution.id, "StepAttemptFailed", step.name, {"Attempt": attempt, "FailureMessage": failure})
+        if not error.retriable:
+            break
+    return _step_failed(execution, step, inputs, failure, recorded=True)
+
+
+def _step_failed(execution: Execution, step: Step, inputs: dict, message: str, *, recorded: bool = False) -> Outcome:
+    if not recorded:
+        execution.store.append(execution.id, "StepStarted", step.name,
+                               {"Inputs": {k: json.dumps(v) for k, v in inputs.items()}, "Action": step.action})
+    execution.store.append(execution.id, "StepFinished", step.name,
+                           {"StepStatus": S.FAILED, "FailureMessage": message})
+    return Outcome(S.FAILED, message)
+
+
+def _call(handler, call: StepCall, execution: Execution) -> tuple[StepResult | None, Exception | None]:
+    """Run the handler in a worker thread so the runner can stop it at its deadline or on cancel."""
+    box: dict[str, Any] = {}
+
+    def work():
+        try:
+            box["result"] = handler(call) or StepResult()
+        except (StepFailed, StepInterrupted) as exc:
+            box["error"] = exc
+        except Exception as exc:  # an AWS error or a bug in the action: the step fails, the run goes on
+            box["error"] = StepFailed(_error_text(exc))
+
+    thread = threading.Thread(target=work, name=f"step-{call.step.name}", daemon=True)
+    thread.start()
+    poll = execution.options.signal_poll_seconds
+    while thread.is_alive():
+        remaining = call.remaining()
+        thread.join(poll if remaining is None else min(poll, remaining))
+        if not thread.is_alive():
+            break
+        if call.remaining() == 0:
+            call.stop("timeout")
+            thread.join(GRACE_SECONDS)
+            return None, StepInterrupted("timeout")
+        if execution.poll_cancel():
+            call.stop("cancel")
+            thread.join(GRACE_SECONDS)
+            return None, StepInterrupted("cancel")
+    if "error" in box:
+        return None, box["error"]
+    return box.get("result"), None

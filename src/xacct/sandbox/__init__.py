@@ -1,0 +1,1 @@
+"""The embedded sandbox: simulated AWS accounts in this process (moto underneath)."""

@@ -1,0 +1,94 @@
+"""The embedded sandbox: moto's simulated AWS in this process, reachable by boto3 clients built
+here and, for script processes, over HTTP on 127.0.0.1.
+
+moto picks the account of a request from its access key, so each principal gets real access
+keys in its own account; the process-wide MOTO_ACCOUNT_ID is never used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+
+from ..cloud import Cloud
+from ..credentials import Credentials
+
+DEFAULT_ACCOUNT = "111111111111"
+OPERATOR_USER = "xacct-operator"
+
+_started = threading.Lock()
+_mock = None
+
+
+def _start_moto() -> None:
+    """Start moto once per process. Default AMIs are not loaded: they cost about a second per
+    account and a sandbox's images come from its world."""
+    global _mock
+    with _started:
+        if _mock is None:
+            os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+            from moto import mock_aws
+
+            _mock = mock_aws()
+            _mock.start()
+
+
+class SandboxCloud(Cloud):
+    poll_seconds = 0.05
+
+    def __init__(self, region: str = "us-east-1", account: str = DEFAULT_ACCOUNT) -> None:
+        super().__init__()
+        _start_moto()
+        import boto3
+
+        self._boto = boto3.Session(region_name=region)
+        self.default_region = region
+        self.account = account
+        self._server = None
+        self._server_lock = threading.Lock()
+        self._operator = self._create_user(account, OPERATOR_USER, admin=True)
+
+    def _session(self):
+        return self._boto
+
+    def _client_extra(self) -> dict:
+        return {}
+
+    def _create_user(self, account: str, name: str, *, admin: bool) -> Credentials:
+        """An IAM user with an access key in `account` (the x-moto-account-id header selects the
+        account for this one bootstrap client)."""
+        iam = self._boto.client("iam", region_name="us-east-1", aws_access_key_id="AKIAXACCTBOOTSTRAP00",
+                                aws_secret_access_key="bootstrap")
+        iam.meta.events.register("before-sign.iam.*", lambda request, **_: request.headers.__setitem__(
+            "x-moto-account-id", account))
+        user = iam.create_user(UserName=name)["User"]
+        if admin:
+            iam.put_user_policy(UserName=name, PolicyName="administrator", PolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        return Credentials(key["AccessKeyId"], key["SecretAccessKey"], None, user["Arn"])
+
+    def caller_credentials(self) -> Credentials:
+        return self._operator
+
+    def owned_document(self, name: str):
+        from .owned import owned_document
+
+        return owned_document(name)
+
+    def endpoint(self) -> str:
+        """The sandbox over HTTP on 127.0.0.1, started on first use (script processes need it)."""
+        with self._server_lock:
+            if self._server is None:
+                from moto.server import ThreadedMotoServer
+
+                self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+                self._server.start()
+            host, port = self._server._server.server_address
+            return f"http://{host}:{port}"
+
+    def script_environment(self, credentials: Credentials, region: str) -> dict[str, str]:
+        env = super().script_environment(credentials, region)
+        env["AWS_ENDPOINT_URL"] = self.endpoint()
+        return env

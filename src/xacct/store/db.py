@@ -1,0 +1,192 @@
+"""The SQLite store: connection, named migrations, and the append-only event log.
+
+Events are the truth; the `executions` row of each run is a summary kept current in the same
+transaction as the event that changes it, so lists are cheap and a run killed with `kill -9`
+leaves every event it had written. Writers serialize on one lock; readers use WAL snapshots.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_events",
+        """
+        CREATE TABLE executions (
+            execution_id TEXT PRIMARY KEY,
+            parent_id TEXT,
+            document_name TEXT NOT NULL,
+            account TEXT,
+            region TEXT,
+            status TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            runner_pid INTEGER,
+            runner_host TEXT
+        );
+        CREATE INDEX executions_parent ON executions (parent_id);
+        CREATE TABLE events (
+            execution_id TEXT NOT NULL REFERENCES executions (execution_id),
+            seq INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            type TEXT NOT NULL,
+            step TEXT,
+            data TEXT NOT NULL,
+            PRIMARY KEY (execution_id, seq)
+        );
+        CREATE TABLE signals (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            execution_id TEXT NOT NULL,
+            type TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            at TEXT NOT NULL,
+            consumed INTEGER NOT NULL DEFAULT 0
+        );
+        """,
+    ),
+]
+
+
+def default_path() -> Path:
+    """`$XACCT_STORE`, else the user's data directory (XDG), else ~/.local/share/xacct."""
+    if os.environ.get("XACCT_STORE"):
+        return Path(os.environ["XACCT_STORE"])
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "xacct" / "executions.db"
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike | None = None) -> None:
+        self.path = Path(path) if path else default_path()
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            self._db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+            done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
+            for name, sql in MIGRATIONS:
+                if name in done:
+                    continue
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in filter(str.strip, sql.split(";")):
+                        self._db.execute(statement)
+                    self._db.execute("INSERT INTO migrations VALUES (?, ?)", (name, now()))
+                    self._db.execute("COMMIT")
+                except Exception:
+                    self._db.execute("ROLLBACK")
+                    raise
+
+    def transaction(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(self._db)
+            except Exception:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            return result
+
+    # -- executions and events ------------------------------------------------------------
+    def create_execution(self, execution_id: str, *, document_name: str, parent_id: str | None,
+                         account: str | None, region: str | None, data: dict) -> None:
+        def work(db):
+            at = now()
+            db.execute(
+                "INSERT INTO executions VALUES (?, ?, ?, ?, ?, 'Pending', ?, NULL, ?, ?)",
+                (execution_id, parent_id, document_name, account, region, at, os.getpid(), os.uname().nodename),
+            )
+            db.execute("INSERT INTO events VALUES (?, 1, ?, 'ExecutionStarted', NULL, ?)",
+                       (execution_id, at, json.dumps(data, default=str)))
+
+        self.transaction(work)
+
+    def append(self, execution_id: str, kind: str, step: str | None = None, data: dict | None = None,
+               *, status: str | None = None, ended: bool = False) -> None:
+        """Record one event; `status` (and `ended`) update the summary in the same transaction."""
+
+        def work(db):
+            at = now()
+            seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE execution_id = ?",
+                             (execution_id,)).fetchone()[0]
+            db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                       (execution_id, seq, at, kind, step, json.dumps(data or {}, default=str)))
+            if status:
+                db.execute("UPDATE executions SET status = ?, ended_at = ? WHERE execution_id = ?",
+                           (status, at if ended else None, execution_id))
+
+        self.transaction(work)
+
+    def events(self, execution_id: str) -> list[dict]:
+        rows = self._db.execute(
+            "SELECT seq, at, type, step, data FROM events WHERE execution_id = ? ORDER BY seq", (execution_id,))
+        return [{"seq": r["seq"], "at": r["at"], "type": r["type"], "step": r["step"], "data": json.loads(r["data"])}
+                for r in rows]
+
+    def execution(self, execution_id: str) -> sqlite3.Row | None:
+        return self._db.execute("SELECT * FROM executions WHERE execution_id = ?", (execution_id,)).fetchone()
+
+    def find_execution(self, prefix: str) -> sqlite3.Row | None:
+        """By full ID, or by an unambiguous prefix of one."""
+        exact = self.execution(prefix)
+        if exact is not None:
+            return exact
+        rows = self._db.execute("SELECT * FROM executions WHERE execution_id LIKE ? LIMIT 2",
+                                (prefix.replace("%", "") + "%",)).fetchall()
+        return rows[0] if len(rows) == 1 else None
+
+    def executions(self, *, parent_id: str | None = None, top_level: bool = False, status: str | None = None,
+                   limit: int = 50) -> list[sqlite3.Row]:
+        where, args = [], []
+        if parent_id is not None:
+            where.append("parent_id = ?")
+            args.append(parent_id)
+        elif top_level:
+            where.append("parent_id IS NULL")
+        if status:
+            where.append("status = ?")
+            args.append(status)
+        sql = "SELECT * FROM executions" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY started_at DESC LIMIT ?"
+        return self._db.execute(sql, (*args, limit)).fetchall()
+
+    # -- signals: how other processes reach a running execution ----------------------------
+    def send_signal(self, execution_id: str, kind: str, payload: dict) -> None:
+        self.transaction(lambda db: db.execute(
+            "INSERT INTO signals (execution_id, type, payload, at) VALUES (?, ?, ?, ?)",
+            (execution_id, kind, json.dumps(payload), now())))
+
+    def take_signals(self, execution_id: str, kinds: Iterable[str]) -> list[dict]:
+        kinds = list(kinds)
+
+        def work(db):
+            marks = ",".join("?" * len(kinds))
+            rows = db.execute(
+                f"SELECT id, type, payload, at FROM signals WHERE execution_id = ? AND consumed = 0 "
+                f"AND type IN ({marks}) ORDER BY id", (execution_id, *kinds)).fetchall()
+            db.executemany("UPDATE signals SET consumed = 1 WHERE id = ?", [(r["id"],) for r in rows])
+            return [{"type": r["type"], "at": r["at"], **json.loads(r["payload"])} for r in rows]
+
+        return self.transaction(work)
+
+    def close(self) -> None:
+        self._db.close()
