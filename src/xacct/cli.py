@@ -18,7 +18,10 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="xacct")
-def cli() -> None:
+@click.option("--store", "store_path", type=click.Path(dir_okay=False), envvar="XACCT_STORE",
+              help="The executions database (default: ~/.local/share/xacct/executions.db).")
+@click.pass_context
+def cli(ctx: click.Context, store_path: str | None) -> None:
     """Run AWS Systems Manager Automation runbooks across accounts and Regions, and know why
     they fail before AWS tells you.
 
@@ -26,7 +29,19 @@ def cli() -> None:
     Examples:
       xacct demo                       the five stories, on the embedded sandbox
       xacct validate runbooks/         check every runbook below a folder
+      xacct run AWS-CreateImage -p InstanceId=i-0123456789abcdef0
+      xacct executions show 3f2c       a run, step by step
     """
+    ctx.obj = {"store_path": store_path}
+
+
+def open_store(ctx: click.Context):
+    from .store import Store
+
+    try:
+        return Store(ctx.obj.get("store_path") if ctx.obj else None)
+    except Exception as exc:  # a path that is not a database, a folder we cannot write
+        raise click.ClickException(f"cannot open the store: {exc}") from None
 
 
 @cli.command()
@@ -79,6 +94,14 @@ def demo() -> None:
     from .demo import run_demo
 
     sys.exit(run_demo())
+
+
+from .commands import executions, run, signal, stop  # noqa: E402  (commands register on `cli`)
+
+cli.add_command(run.run)
+cli.add_command(executions.executions)
+cli.add_command(stop.stop)
+cli.add_command(signal.signal)
 
 
 def main() -> None:

@@ -24,10 +24,17 @@ SPEC = ActionSpec(
 
 
 def run(call):
+    import json
+
     from ..engine.call import StepResult
     from ..engine.conditions import holds
 
+    chosen = call.inputs.get("Default")
     for choice in call.inputs.get("Choices") or []:
         if holds(choice):
-            return StepResult(next_step=choice["NextStep"])
-    return StepResult(next_step=call.inputs.get("Default"))
+            chosen = choice["NextStep"]
+            break
+    if chosen is None:
+        return StepResult()
+    outputs = {"NextStep": chosen, "OutputPayload": json.dumps({"NextStep": chosen}, separators=(",", ":"))}
+    return StepResult(next_step=chosen, outputs=outputs)

@@ -16,3 +16,27 @@ SPEC = ActionSpec(
     api=("ec2", "CreateImage"),
     default_timeout_seconds=3600,
 )
+
+
+def run(call):
+    from ..engine.call import StepResult
+    from .copy_image import wait_for_image
+
+    inputs = call.inputs
+    args = {"InstanceId": inputs["InstanceId"], "Name": inputs["ImageName"]}
+    if "ImageDescription" in inputs:
+        args["Description"] = inputs["ImageDescription"]
+    if "NoReboot" in inputs:
+        args["NoReboot"] = inputs["NoReboot"] in (True, "true", "True")
+    if inputs.get("BlockDeviceMappings"):
+        args["BlockDeviceMappings"] = inputs["BlockDeviceMappings"]
+    image_id = _ec2_call(call, "CreateImage", args)["ImageId"]
+    state = wait_for_image(call, image_id)
+    return StepResult(outputs={"ImageId": image_id, "ImageState": state},
+                      response={"ImageId": image_id, "ImageState": state})
+
+
+def _ec2_call(call, api, args):
+    from ..engine.api import call_api
+
+    return call_api(call, "ec2", api, args)

@@ -21,4 +21,13 @@ SPEC = ActionSpec(
     one_of=(("Script", "Attachment"),),
     max_timeout_seconds=600,
     default_timeout_seconds=600,
+    phase="Poll action status for completion",
 )
+
+
+def run(call):
+    from ..engine.call import StepResult
+    from ..engine.scripts import run_script
+
+    response = run_script(call)
+    return StepResult(response=response, outputs={"Payload": response["Payload"]})

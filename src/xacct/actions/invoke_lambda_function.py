@@ -19,3 +19,21 @@ SPEC = ActionSpec(
     max_timeout_seconds=300,
     default_timeout_seconds=300,
 )
+
+
+def run(call):
+    import json
+
+    from ..engine.api import call_api
+    from ..engine.call import StepResult
+
+    inputs = dict(call.inputs)
+    payload = inputs.pop("InputPayload", None)
+    if payload is not None:  # "InputPayload takes precedence over Payload"
+        inputs["Payload"] = json.dumps(payload)
+    response = call_api(call, "lambda", "Invoke", inputs)
+    outputs = {"StatusCode": response.get("StatusCode")}
+    for key in ("FunctionError", "LogResult", "Payload"):
+        if response.get(key) is not None:
+            outputs[key] = response[key]
+    return StepResult(outputs=outputs, response=response)

@@ -45,6 +45,8 @@ class ActionSpec:
     allows_on_cancel: bool = True
     max_timeout_seconds: int | None = None
     default_timeout_seconds: int | None = None  # when the step sets no timeoutSeconds
+    # How SSM names the stage a failing step was in: "Step fails when it is <phase>. ..."
+    phase: str = "Execute/Cancelling action"
 
     def input(self, name: str) -> Input | None:
         for item in self.inputs:

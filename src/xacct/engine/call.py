@@ -15,11 +15,12 @@ from .execution import Execution
 @dataclass
 class StepResult:
     """`response` is what output selectors read; `outputs` are the action's built-in outputs;
-    `next_step` is set by aws:branch."""
+    `next_step` is set by aws:branch; `details` are recorded with the step (a child's ID)."""
 
     response: Any = None
     outputs: dict[str, Any] = field(default_factory=dict)
     next_step: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)  # recorded with the step (a child's ID, ...)
 
 
 @dataclass

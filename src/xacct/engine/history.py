@@ -7,6 +7,7 @@ had finished, and is reported as interrupted rather than as still running.
 from __future__ import annotations
 
 import os
+import uuid
 from typing import Any
 
 from ..store import Store
@@ -70,7 +71,7 @@ def automation_execution(store: Store, execution_id: str) -> dict[str, Any] | No
                 step = {"StepName": name, "StepStatus": S.PENDING}
                 entries.append(step)
                 latest[name] = step
-            _apply(step, kind, event)
+            _apply(step, kind, {**event, "execution_id": execution_id})
     if result["AutomationExecutionStatus"] not in S.TERMINAL and not _alive(row["runner_pid"], row["runner_host"]):
         result["AutomationExecutionStatus"] = S.FAILED
         result["FailureMessage"] = INTERRUPTED
@@ -82,15 +83,43 @@ def automation_execution(store: Store, execution_id: str) -> dict[str, Any] | No
     if current:
         result["CurrentStepName"] = current[-1]["StepName"]
         result["CurrentAction"] = current[-1].get("Action")
-    result["StepExecutions"] = entries
+    result["StepExecutions"] = [_ordered(step) for step in entries]
     result["StepExecutionsTruncated"] = False
-    return result
+    return _ordered_top(result)
+
+
+# Keys in the order botocore's model lists them (StepExecution, AutomationExecution).
+STEP_KEYS = ("StepName", "Action", "TimeoutSeconds", "OnFailure", "MaxAttempts", "ExecutionStartTime",
+             "ExecutionEndTime", "StepStatus", "ResponseCode", "Inputs", "Outputs", "Response", "FailureMessage",
+             "FailureDetails", "StepExecutionId", "OverriddenParameters", "IsEnd", "NextStep", "IsCritical",
+             "ValidNextSteps")
+TOP_KEYS = ("AutomationExecutionId", "DocumentName", "DocumentVersion", "ExecutionStartTime", "ExecutionEndTime",
+            "AutomationExecutionStatus", "StepExecutions", "StepExecutionsTruncated", "Parameters", "Outputs",
+            "FailureMessage", "Mode", "ParentAutomationExecutionId", "ExecutedBy", "CurrentStepName",
+            "CurrentAction", "Targets", "ResolvedTargets")
+
+
+def _ordered(step: dict) -> dict:
+    step.setdefault("Inputs", {})
+    step.setdefault("OverriddenParameters", {})
+    ordered = {key: step[key] for key in STEP_KEYS if key in step}
+    ordered.update({key: value for key, value in step.items() if key not in ordered})  # xacct's own, last
+    return ordered
+
+
+def _ordered_top(result: dict) -> dict:
+    result.setdefault("Targets", [])
+    result.setdefault("ResolvedTargets", {"ParameterValues": [], "Truncated": False})
+    ordered = {key: result[key] for key in TOP_KEYS if key in result}
+    ordered.update({key: value for key, value in result.items() if key not in ordered})
+    return ordered
 
 
 def _apply(step: dict, kind: str, event: dict) -> None:
     data = event["data"]
     if kind == "StepStarted":
         step["StepStatus"] = S.IN_PROGRESS
+        step["StepExecutionId"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{event['execution_id']}/{event['seq']}"))
         step["ExecutionStartTime"] = event["at"]
         step["Inputs"] = data.get("Inputs", {})
         if data.get("Action"):
@@ -100,9 +129,11 @@ def _apply(step: dict, kind: str, event: dict) -> None:
     elif kind == "StepResumed":
         step["StepStatus"] = S.IN_PROGRESS
     elif kind == "StepAttemptFailed":
-        step.setdefault("Attempts", []).append(data)
+        step.setdefault("xacct:Attempts", []).append(data)
     elif kind == "StepFinished":
         step["StepStatus"] = data["StepStatus"]
+        if data.get("ValidNextSteps"):
+            step["ValidNextSteps"] = data["ValidNextSteps"]
         step["ExecutionEndTime"] = event["at"]
         step["Outputs"] = data.get("Outputs", {})
         if data.get("FailureMessage"):

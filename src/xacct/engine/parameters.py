@@ -1,5 +1,6 @@
 """Parameters at the start of an execution: defaults, types and constraints, checked before any
-step runs, as StartAutomationExecution checks them ("Data elements and parameters")."""
+step runs, as StartAutomationExecution checks them ("Data elements and parameters"). The error
+texts are those AWS returns in InvalidAutomationExecutionParametersException."""
 
 from __future__ import annotations
 
@@ -76,13 +77,12 @@ def check_constraints(param: Parameter, value: Any) -> None:
         for item in items:
             text = item if isinstance(item, str) else json.dumps(item)
             if text not in allowed and str(item) not in allowed:
-                raise _reject(f"Parameter '{param.name}' value '{item}' is not one of the allowed values "
-                              f"{list(param.allowed_values)}.")
+                listed = ", ".join(str(v) for v in param.allowed_values)
+                raise _reject(f'Parameter "{param.name}" has value "{item}" not found in [{listed}].')
     for pattern in filter(None, (param.allowed_pattern, resource_pattern(param.type))):
         for item in items:
             if isinstance(item, str) and not re.search(pattern, item):
-                raise _reject(f"Parameter '{param.name}' value '{item}' does not match the allowed pattern "
-                              f"{pattern}.")
+                raise _reject(f'Parameter "{param.name}" has value "{item}" not matching "{pattern}".')
     if isinstance(value, list):
         if param.min_items is not None and len(value) < param.min_items:
             raise _reject(f"Parameter '{param.name}' needs at least {param.min_items} items.")
@@ -100,8 +100,7 @@ def resolve_parameters(doc: Document, given: dict[str, Any],
     """Every parameter of `doc` with its value: given, else default; typed and checked."""
     unknown = [name for name in given if name not in doc.parameters]
     if unknown:
-        raise _reject(f"Parameter '{unknown[0]}' is not defined in the document; its parameters are "
-                      f"{', '.join(doc.parameters) or 'none'}.")
+        raise _reject(f"Undefined execution inputs: [{', '.join(unknown)}]")
     values: dict[str, Any] = {}
     for name, param in doc.parameters.items():
         if name in given:
@@ -111,7 +110,7 @@ def resolve_parameters(doc: Document, given: dict[str, Any],
             if isinstance(raw, str) and parameter_store and REFERENCE.search(raw):
                 raw = REFERENCE.sub(lambda m: _from_store(m.group(1).strip(), parameter_store), raw)
         else:
-            raise _reject(f"Parameter '{name}' is required and has no default value.")
+            raise _reject(f"Missing required parameter: {name} in user inputs.")
         if raw is None:
             raw = "" if value_type(param.type) == "String" else []
         value = convert(param, raw)

@@ -19,12 +19,17 @@ from ..document.model import Document, Step
 from ..store import Store
 from . import status as S
 from .call import StepCall, StepResult
-from .errors import StepFailed, StepInterrupted
+from .errors import ExecutionRejected, StepFailed, StepInterrupted
 from .execution import Execution, Options
 from .interpolate import UnresolvedReference, interpolate
 from .outputs import as_ssm_values, step_outputs
+from .parameters import INVALID as INVALID_PARAMETERS
 from .parameters import resolve_parameters
 
+ASSUME_ROLE_FAILED = "The defined assume role is unable to be assumed."
+NO_OUTPUT = "No output available yet because the step is not successfully executed"
+
+TROUBLESHOOTING = "Please refer to Automation Service Troubleshooting Guide for more diagnosis details."
 CANCEL_PATH_SECONDS = 120  # "the cancel workflow runs for at most two minutes"
 GRACE_SECONDS = 5.0  # how long a stopped handler may take to notice before the runner moves on
 
@@ -47,17 +52,39 @@ def is_critical(step: Step) -> bool:
     return step.on_failure != "Continue"
 
 
-def _step_record(step: Step) -> dict:
-    return {
-        "StepName": step.name,
-        "Action": step.action,
-        "MaxAttempts": step.max_attempts if isinstance(step.max_attempts, int) else 1,
-        "OnFailure": step.on_failure if isinstance(step.on_failure, str) else "Abort",
-        "TimeoutSeconds": step.timeout_seconds if isinstance(step.timeout_seconds, int) else None,
-        "IsEnd": _is_true(step.is_end),
-        "IsCritical": is_critical(step),
-        "NextStep": step.next_step if isinstance(step.next_step, str) else None,
-    }
+def failure_text(step: Step, detail: str) -> str:
+    """A step's FailureMessage as SSM words it: "Step fails when it is <phase>. <detail>. ..."."""
+    spec = ACTIONS.get(step.action or "")
+    phase = spec.phase if spec else "Execute/Cancelling action"
+    return f"Step fails when it is {phase}. {detail.rstrip().rstrip('.')}. {TROUBLESHOOTING}"
+
+
+def timeout_text(step: Step) -> str:
+    spec = ACTIONS.get(step.action or "")
+    phase = spec.phase if spec else "Execute/Cancelling action"
+    return f"Step timed out while step is {phase}. {TROUBLESHOOTING}"
+
+
+def encode_inputs(inputs: dict) -> dict[str, str]:
+    """StepExecution.Inputs: each value as compact JSON, keys in alphabetical order."""
+    return {key: json.dumps(inputs[key], separators=(",", ":"), default=str) for key in sorted(inputs, key=str)}
+
+
+def _step_record(step: Step, following: str | None) -> dict:
+    """The properties GetAutomationExecution lists for a step: those the runbook sets."""
+    record: dict[str, Any] = {"StepName": step.name, "Action": step.action}
+    for key, value in (("TimeoutSeconds", step.timeout_seconds), ("OnFailure", step.on_failure),
+                       ("MaxAttempts", step.max_attempts), ("NextStep", step.next_step)):
+        if value is not None:
+            record[key] = value
+    if step.is_end is not None:
+        record["IsEnd"] = _is_true(step.is_end)
+    if step.is_critical is not None:
+        record["IsCritical"] = _is_true(step.is_critical)
+    after = step.next_step if isinstance(step.next_step, str) else (None if _is_true(step.is_end) else following)
+    if after and step.action != "aws:branch":
+        record["ValidNextSteps"] = [after]
+    return record
 
 
 def start(document: Document, *, name: str, cloud: Cloud, store: Store, region: str,
@@ -79,16 +106,20 @@ def start(document: Document, *, name: str, cloud: Cloud, store: Store, region: 
               "ExecutedBy": caller.arn, "Region": region, "Mode": "Auto",
               "ParentAutomationExecutionId": parent.id if parent else None,
               "AssumeRole": role or None,
-              "Steps": [_step_record(s) for s in document.steps]},
+              "Steps": [_step_record(s, document.steps[i + 1].name if i + 1 < len(document.steps) else None)
+                        for i, s in enumerate(document.steps)]},
     )
     if parent:
         parent.children.append(execution)
+        store.append(parent.id, "ChildStarted", None, {"ChildExecutionId": execution.id, "DocumentName": name})
     if role:
         try:
-            execution.credentials = cloud.assume_role(role, f"xacct-{execution.id[:8]}", caller, region)
-        except Exception as exc:  # recorded as the execution's failure, as SSM reports it
-            execution.credentials = caller
-            execution.assume_error = _error_text(exc)  # type: ignore[attr-defined]
+            execution.credentials = cloud.assume_role(role, execution.id, caller, region)
+        except Exception as exc:
+            store.append(execution.id, "ExecutionFinished", data={
+                "AutomationExecutionStatus": S.FAILED, "FailureMessage": ASSUME_ROLE_FAILED,
+                "Cause": _error_text(exc)}, status=S.FAILED, ended=True)
+            raise ExecutionRejected(INVALID_PARAMETERS, ASSUME_ROLE_FAILED) from None
     return execution
 
 
@@ -109,9 +140,6 @@ def run(execution: Execution) -> str:
     store = execution.store
     store.append(execution.id, "ExecutionStatus", data={"AutomationExecutionStatus": S.IN_PROGRESS},
                  status=S.IN_PROGRESS)
-    assume_error = getattr(execution, "assume_error", None)
-    if assume_error:
-        return _finish(execution, S.FAILED, f"The assume role could not be assumed: {assume_error}")
     final, failure = run_steps(execution, list(execution.document.steps))
     return _finish(execution, final, failure)
 
@@ -170,6 +198,8 @@ def _finish(execution: Execution, final: str, failure: str | None) -> str:
         step, _, attribute = text.partition(".")
         if attribute in execution.outputs.get(step, {}):
             doc_outputs[text] = as_ssm_values(execution.outputs[step][attribute])
+        else:
+            doc_outputs[text] = [NO_OUTPUT]
     execution.store.append(execution.id, "ExecutionFinished",
                            data={"AutomationExecutionStatus": final, "Outputs": doc_outputs, "FailureMessage": failure},
                            status=final, ended=True)
@@ -180,16 +210,18 @@ def run_step(execution: Execution, step: Step, *, limit: float | None = None) ->
     store = execution.store
     spec = ACTIONS.get(step.action or "")
     handler = handler_for(step.action or "")
+    # A loop's nested steps and its condition resolve their references at each iteration.
+    deferred = ("Steps", "LoopCondition") if step.action == "aws:loop" else ()
     try:
-        inputs = interpolate(step.inputs, execution.lookup)
-        if step.action == "aws:loop":
-            inputs["Steps"] = step.inputs.get("Steps")  # nested steps resolve their own references later
+        inputs = interpolate({k: v for k, v in step.inputs.items() if k not in deferred}, execution.lookup)
+        inputs.update({k: step.inputs[k] for k in deferred if k in step.inputs})
     except UnresolvedReference as exc:
-        return _step_failed(execution, step, {}, f"Unable to resolve {exc}.")
+        return _step_failed(execution, step, {}, failure_text(step, f"Unable to resolve {exc}"))
     store.append(execution.id, "StepStarted", step.name,
-                 {"Inputs": {k: json.dumps(v) for k, v in inputs.items()}, "Action": step.action})
+                 {"Inputs": encode_inputs(inputs), "Action": step.action})
     if spec is None or handler is None:
-        return _step_failed(execution, step, inputs, f"Action {step.action} is not a supported Automation action.")
+        return _step_failed(execution, step, inputs,
+                            failure_text(step, f"Action {step.action} is not a supported Automation action"))
     timeout = step.timeout_seconds if isinstance(step.timeout_seconds, int) else spec.default_timeout_seconds
     if limit is not None:
         timeout = min(timeout, limit) if timeout else limit
@@ -203,30 +235,33 @@ def run_step(execution: Execution, step: Step, *, limit: float | None = None) ->
             try:
                 outputs = step_outputs(step, result.response, result.outputs)
             except StepFailed as exc:
-                return _step_failed(execution, step, inputs, exc.message)
+                return _step_failed(execution, step, inputs, failure_text(step, exc.message), recorded=True)
             execution.outputs[step.name] = outputs
             store.append(execution.id, "StepFinished", step.name,
-                         {"StepStatus": S.SUCCESS, "Outputs": {k: as_ssm_values(v) for k, v in outputs.items()}})
+                         {"StepStatus": S.SUCCESS, "Outputs": {k: as_ssm_values(v) for k, v in outputs.items()},
+                          **({"ValidNextSteps": [result.next_step]} if result.next_step else {}),
+                          **result.details})
             return Outcome(S.SUCCESS, next_step=result.next_step)
         if isinstance(error, StepInterrupted):
             status = S.TIMED_OUT if error.reason == "timeout" else S.CANCELLED
-            message = (f"Step timed out after {timeout} seconds." if status == S.TIMED_OUT
-                       else "The step was cancelled.")
-            store.append(execution.id, "StepFinished", step.name, {"StepStatus": status, "FailureMessage": message},)
+            message = timeout_text(step) if status == S.TIMED_OUT else None
+            store.append(execution.id, "StepFinished", step.name,
+                         {"StepStatus": status, **({"FailureMessage": message} if message else {})})
             return Outcome(status, message)
-        failure = error.message
+        failure = failure_text(step, error.message)
         store.append(execution.id, "StepAttemptFailed", step.name, {"Attempt": attempt, "FailureMessage": failure})
         if not error.retriable:
             break
-    return _step_failed(execution, step, inputs, failure, recorded=True)
+    return _step_failed(execution, step, inputs, failure, recorded=True, details=error.details)
 
 
-def _step_failed(execution: Execution, step: Step, inputs: dict, message: str, *, recorded: bool = False) -> Outcome:
+def _step_failed(execution: Execution, step: Step, inputs: dict, message: str, *, recorded: bool = False,
+                 details: dict | None = None) -> Outcome:
     if not recorded:
         execution.store.append(execution.id, "StepStarted", step.name,
-                               {"Inputs": {k: json.dumps(v) for k, v in inputs.items()}, "Action": step.action})
+                               {"Inputs": encode_inputs(inputs), "Action": step.action})
     execution.store.append(execution.id, "StepFinished", step.name,
-                           {"StepStatus": S.FAILED, "FailureMessage": message})
+                           {"StepStatus": S.FAILED, "FailureMessage": message, **(details or {})})
     return Outcome(S.FAILED, message)
 
 

@@ -81,8 +81,11 @@ class SandboxCloud(Cloud):
         """The sandbox over HTTP on 127.0.0.1, started on first use (script processes need it)."""
         with self._server_lock:
             if self._server is None:
+                import logging
+
                 from moto.server import ThreadedMotoServer
 
+                logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request lines on the user's terminal
                 self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
                 self._server.start()
             host, port = self._server._server.server_address

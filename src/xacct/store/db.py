@@ -72,6 +72,7 @@ class Store:
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self.listeners: list = []  # called with (execution_id, kind, step, data) after each event
         self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -135,6 +136,8 @@ class Store:
                            (status, at if ended else None, execution_id))
 
         self.transaction(work)
+        for listener in self.listeners:
+            listener(execution_id, kind, step, data or {})
 
     def events(self, execution_id: str) -> list[dict]:
         rows = self._db.execute(

@@ -1,0 +1,1 @@
+"""The subcommands of `xacct` that drive the engine, one module each."""

@@ -1,0 +1,119 @@
+"""`xacct run`: start a runbook and follow it to its end."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+
+import click
+
+
+def parse_parameters(items: tuple[str, ...]) -> dict[str, list[str]]:
+    """-p Name=Value, repeated for several values; Name=a,b also gives two values (as the AWS
+    CLI shorthand does) unless the value is JSON."""
+    given: dict[str, list[str]] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not Name=Value", param_hint="-p")
+        values = [value] if value.lstrip().startswith(("{", "[")) or "," not in value else value.split(",")
+        given.setdefault(name, []).extend(values)
+    return given
+
+
+def make_cloud(aws: bool, profile: str | None, region: str | None):
+    if aws or profile:
+        from ..cloud import AwsCloud
+
+        return AwsCloud(profile, region)
+    from ..sandbox.embedded import SandboxCloud
+
+    return SandboxCloud(region or "us-east-1")
+
+
+@click.command()
+@click.argument("runbook")
+@click.option("-p", "--parameter", "parameters", multiple=True, metavar="NAME=VALUE",
+              help="A runbook parameter; repeat for more, or for more values of a StringList.")
+@click.option("--aws", is_flag=True, help="Run against real AWS with your credentials instead of the sandbox.")
+@click.option("--profile", help="The AWS profile to use (implies --aws).")
+@click.option("--region", help="The Region to run in.")
+@click.option("--auto-approve", is_flag=True, help="Approve aws:approve steps and resume aws:pause steps at once.")
+@click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def run(ctx, runbook, parameters, aws, profile, region, auto_approve, output):
+    """Run RUNBOOK (a file, or the name of a runbook in the account or owned by AWS) and follow
+    it step by step. Exit status 0 when the execution ends in Success, 1 otherwise, 2 when it
+    cannot start (an unknown runbook, bad parameters, errors in the runbook).
+
+    By default the run happens in xacct's embedded sandbox; --aws (or --profile) runs it in AWS.
+
+    \\b
+    Examples:
+      xacct run share-ami.yaml -p InstanceId=i-0123456789abcdef0 -p AccountId=222222222222
+      xacct run AWS-RestartEC2Instance -p InstanceId=i-1,i-2 --aws --profile ops --region ap-northeast-1
+    """
+    from ..cli import open_store
+    from ..document.validate import validate_file
+    from ..engine import ExecutionRejected, Options, run as run_execution, start_runbook
+    from ..engine.history import automation_execution
+    from ..progress import Progress
+
+    given = parse_parameters(parameters)
+    path = runbook.partition("#")[0]
+    import os
+
+    if os.path.exists(path):
+        errors = [f for f in validate_file(path) if f.severity == "error"]
+        if errors:
+            for finding in errors:
+                click.echo(finding.text(), err=True)
+            click.echo(f"xacct: {runbook} has errors; fix them (xacct validate) before running it", err=True)
+            sys.exit(2)
+    store = open_store(ctx)
+    try:
+        cloud = make_cloud(aws, profile, region)
+        execution = start_runbook(runbook, cloud=cloud, store=store, region=region, parameters=given,
+                                  options=Options(auto_approve=auto_approve))
+    except ExecutionRejected as exc:
+        click.echo(f"xacct: {exc.code}: {exc.message}", err=True)
+        sys.exit(2)
+    except Exception as exc:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if isinstance(exc, (BotoCoreError, ClientError, RuntimeError)):
+            click.echo(f"xacct: {' '.join(str(exc).split())}", err=True)
+            sys.exit(2)
+        raise
+    if output == "text":
+        click.echo(f"Execution {execution.id} of {execution.name} in {execution.account or '?'} {execution.region}")
+        store.listeners.append(Progress(execution.id))
+    final = _follow(execution, run_execution)
+    result = automation_execution(store, execution.id)
+    if output == "json":
+        click.echo(json.dumps({"AutomationExecution": result}, indent=2))
+    else:
+        color = "green" if final == "Success" else "red"
+        click.secho(f"Execution {execution.id}: {final}", fg=color, bold=True)
+        for name, values in result.get("Outputs", {}).items():
+            click.echo(f"  {name} = {', '.join(values)}")
+        if result.get("FailureMessage"):
+            click.echo(f"  {result['FailureMessage']}")
+    sys.exit(0 if final == "Success" else 1)
+
+
+def _follow(execution, run_execution) -> str:
+    """Run in a worker thread so that Ctrl-C cancels the execution (its onCancel path runs)
+    instead of killing it; a second Ctrl-C leaves at once."""
+    box = {}
+    worker = threading.Thread(target=lambda: box.setdefault("status", run_execution(execution)), daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        click.echo("\nCancelling (Ctrl-C again to leave at once)...", err=True)
+        execution.cancel.set()
+        worker.join()
+    return box.get("status", "Cancelled")

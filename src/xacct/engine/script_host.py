@@ -1,0 +1,36 @@
+"""Runs one aws:executeScript handler in its own process (started by engine.scripts).
+
+argv: the folder holding the script, the module name, the handler name, and the file to write
+the result to. The events come as JSON on stdin. The result file gets {"Payload": ...} or
+{"Error": {"Type", "Message", "Traceback"}}; whatever the script prints goes to its own
+stdout and stderr, which the engine records as the step's log.
+"""
+
+import importlib
+import json
+import sys
+import traceback
+
+
+def main() -> int:
+    folder, module_name, handler_name, result_path = sys.argv[1:5]
+    events = json.loads(sys.stdin.read() or "null")
+    sys.path.insert(0, folder)
+    try:
+        module = importlib.import_module(module_name)
+        handler = getattr(module, handler_name)
+        payload = handler(events, {})
+        result = {"Payload": payload}
+        text = json.dumps(result, default=str)
+    except BaseException as exc:  # the script's failure is the step's failure, whatever it is
+        # Only the frames of the user's script, as SSM shows them.
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(module_name + ".py")]
+        trace = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames))
+        text = json.dumps({"Error": {"Type": type(exc).__name__, "Message": str(exc), "Traceback": trace}})
+    with open(result_path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

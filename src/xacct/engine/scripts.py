@@ -1,0 +1,117 @@
+"""aws:executeScript scripts run in a separate Python process with the step's credentials, a
+time limit, and their output and errors captured ("aws:executeScript – Run a script")."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from .call import StepCall
+from .errors import StepFailed, StepInterrupted
+
+HOST = Path(__file__).with_name("script_host.py")
+MAX_SECONDS = 600
+PAYLOAD_LIMIT = 100 * 1024  # "Up to 100KB is returned"
+
+
+def _stage(call: StepCall, folder: Path) -> tuple[str, str]:
+    """Write the script (inline, or the attachment) into `folder`; return (module, handler)."""
+    inputs = call.inputs
+    handler = str(inputs.get("Handler", ""))
+    if "Script" in inputs and inputs["Script"] not in (None, ""):
+        (folder / "customer_script.py").write_text(str(inputs["Script"]), encoding="utf-8")
+        return "customer_script", handler
+    attachment = str(inputs.get("Attachment", ""))
+    base = getattr(call.execution, "folder", None)
+    source = Path(base, attachment) if base else Path(attachment)
+    if not attachment or not source.is_file():
+        raise StepFailed(f"The attachment {attachment!r} was not found beside the runbook.", retriable=False)
+    if source.suffix == ".zip":
+        with zipfile.ZipFile(source) as archive:
+            archive.extractall(folder)
+    else:
+        shutil.copy(source, folder / source.name)
+    module, _, function = handler.rpartition(".")
+    return (module or source.stem), function
+
+
+def _environment(call: StepCall) -> dict[str, str]:
+    ex = call.execution
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR", "SYSTEMROOT") if key in os.environ}
+    env.update(ex.cloud.script_environment(ex.credentials, ex.region))
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def run_script(call: StepCall) -> Any:
+    runtime = str(call.inputs.get("Runtime", ""))
+    if not runtime.startswith("python"):
+        raise StepFailed(f"Runtime {runtime!r} is not supported by xacct; it runs Python scripts only.",
+                         retriable=False)
+    limit = MAX_SECONDS if call.remaining() is None else min(MAX_SECONDS, call.remaining())
+    stamp = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime())
+    with tempfile.TemporaryDirectory(prefix=f"{call.execution.id}-{stamp}-") as tmp:
+        folder = Path(tmp)
+        module, handler = _stage(call, folder)
+        result_path = folder / "result.json"
+        events = json.dumps(call.inputs.get("InputPayload", {}), default=str)
+        process = subprocess.Popen(
+            [sys.executable, "-I", str(HOST), str(folder), module, handler, str(result_path)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=_environment(call), cwd=tmp,
+        )
+        try:
+            stdout, stderr = _communicate(call, process, events, limit)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        call.log("stdout", stdout)
+        call.log("stderr", stderr)
+        if not result_path.exists():
+            raise StepFailed(f"The script process ended without a result (exit code {process.returncode}). "
+                             f"{stderr.strip()[-500:]}")
+        result = json.loads(result_path.read_text(encoding="utf-8"))
+    if "Error" in result:
+        error = result["Error"]
+        # "Traceback ...\n\nKeyError - 'x'", as SSM reports a script's exception
+        raise StepFailed(f"{error['Traceback']}\n{error['Type']} - {error['Message']}")
+    if len(json.dumps(result["Payload"])) > PAYLOAD_LIMIT:
+        raise StepFailed("The script returned more than the 100 KB an aws:executeScript payload may hold.")
+    return result
+
+
+def _communicate(call: StepCall, process: subprocess.Popen, events: str, limit: float) -> tuple[str, str]:
+    """Feed the events and collect the output, stopping the process at its time limit or when
+    the step is stopped (timeout or cancel)."""
+    import threading
+
+    outcome: dict[str, Any] = {}
+
+    def talk():
+        outcome["out"] = process.communicate(events)
+
+    talker = threading.Thread(target=talk, daemon=True)
+    talker.start()
+    talker.join(min(limit, 0.05))
+    waited = 0.05
+    while talker.is_alive():
+        if call.interrupt.is_set():
+            process.kill()
+            talker.join()
+            raise StepInterrupted(call.reason)
+        if waited >= limit:
+            process.kill()
+            talker.join()
+            raise StepInterrupted("timeout")
+        talker.join(0.05)
+        waited += 0.05
+    return outcome["out"]
