@@ -27,9 +27,23 @@ SPEC = ActionSpec(
 )
 
 
+def _instances(call, command: dict) -> list[str]:
+    """The instances a command went to: as given, or those its tag Targets select."""
+    from ..engine.api import call_api
+
+    if command.get("InstanceIds"):
+        return list(command["InstanceIds"])
+    filters = [{"Name": t["Key"], "Values": t["Values"]} for t in command.get("Targets", [])
+               if t.get("Key", "").startswith("tag:")]
+    if not filters:
+        return []
+    reservations = call_api(call, "ec2", "DescribeInstances", {"Filters": filters}).get("Reservations", [])
+    return [i["InstanceId"] for r in reservations for i in r.get("Instances", [])]
+
+
 def run(call):
-    """SendCommand, then wait until every invocation has ended; the outputs are those of the
-    invocation (of the first instance when there are several)."""
+    """SendCommand, then wait until the invocation on every instance has ended; the outputs are
+    those of the first instance's invocation."""
     import json
 
     from ..engine.api import call_api
@@ -38,17 +52,18 @@ def run(call):
 
     command = call_api(call, "ssm", "SendCommand", dict(call.inputs))["Command"]
     command_id = command["CommandId"]
+    instances = _instances(call, command)
+    if not instances:
+        raise StepFailed(f"Command {command_id} found no instances to run on.")
     while True:
-        invocations = call_api(call, "ssm", "ListCommandInvocations",
-                               {"CommandId": command_id, "Details": True}).get("CommandInvocations", [])
-        pending = [i for i in invocations if i.get("Status") in ("Pending", "InProgress", "Delayed")]
-        if invocations and not pending:
+        invocations = [call_api(call, "ssm", "GetCommandInvocation", {"CommandId": command_id, "InstanceId": i})
+                       for i in instances]
+        if all(i.get("Status") not in ("Pending", "InProgress", "Delayed") for i in invocations):
             break
         call.wait(call.execution.cloud.poll_seconds)
     first = invocations[0]
-    plugins = first.get("CommandPlugins") or [{}]
-    output = plugins[0].get("Output", "")
-    response_code = plugins[0].get("ResponseCode", 0)
+    output = first.get("StandardOutputContent", "")
+    response_code = first.get("ResponseCode", 0)
     status = first.get("Status")
     payload = json.dumps({"Status": status, "ResponseCode": response_code, "Output": output,
                           "CommandId": command_id}, separators=(",", ":"))

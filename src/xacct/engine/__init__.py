@@ -23,7 +23,7 @@ def start_runbook(ref: str | Runbook, *, cloud: Cloud, store: Store, region: str
     runbook = ref if isinstance(ref, Runbook) else find_runbook(ref, cloud, caller, region)
     execution = start(runbook.document, name=runbook.name, cloud=cloud, store=store, region=region,
                       given=parameters or {}, caller=caller, options=options)
-    execution.folder = runbook.folder  # type: ignore[attr-defined]
+    execution.folder = runbook.folder
     return execution
 
 

@@ -44,6 +44,7 @@ class Execution:
     loop_values: dict[str, dict[str, Any]] = field(default_factory=dict)  # loop step -> current values
     cancel: threading.Event = field(default_factory=threading.Event)
     children: list["Execution"] = field(default_factory=list)
+    folder: str | None = None  # where a runbook read from a file looks for its attachments
 
     @property
     def account(self) -> str:

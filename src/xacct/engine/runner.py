@@ -6,6 +6,7 @@ Guide). Handlers only do their action; this module records every event and picks
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -187,7 +188,7 @@ def _run_cancel_path(execution: Execution, step: Step, by_name: dict, steps: lis
     execution.store.append(execution.id, "ExecutionStatus", data={"AutomationExecutionStatus": S.CANCELLING},
                            status=S.CANCELLING)
     # The cancel path itself must run, so it does not see the cancel that started it.
-    path = Execution(**{**execution.__dict__, "cancel": threading.Event(), "parent": None})
+    path = dataclasses.replace(execution, cancel=threading.Event(), parent=None)
     path_step = steps[by_name[target[5:]]]
     run_step(path, path_step, limit=CANCEL_PATH_SECONDS)
 
