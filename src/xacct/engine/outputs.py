@@ -38,8 +38,10 @@ def convert(value: Any, kind: str, name: str) -> Any:
     bad = StepFailed(f"Output {name} of type {kind} cannot be set from the value {json.dumps(value)[:200]}.",
                      retriable=False)
     if kind == "String":
+        # SSM writes any selected value into a String output (seed 002 selects `$` of an
+        # aws:executeAutomation step as a String and runs); lists and maps become JSON text.
         if isinstance(value, (dict, list)):
-            raise bad
+            return json.dumps(value, separators=(",", ":"))
         return _text(value)
     if kind == "Integer":
         if isinstance(value, bool):
