@@ -58,12 +58,16 @@ class Execution:
             execution = execution.parent
         return False
 
-    def poll_cancel(self) -> bool:
-        """True once a Cancel signal (xacct stop, from any process) reached this execution or a
-        parent; the signal is taken from the store."""
+    def top(self) -> "Execution":
         top = self
         while top.parent is not None:
             top = top.parent
+        return top
+
+    def poll_cancel(self) -> bool:
+        """True once a Cancel signal (xacct stop, from any process) reached this execution or a
+        parent; the signal is taken from the store."""
+        top = self.top()
         if not top.cancel.is_set() and top.store.take_signals(top.id, ["Cancel"]):
             top.cancel.set()
         return self.cancelled()

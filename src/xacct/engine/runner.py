@@ -24,6 +24,7 @@ from .errors import ExecutionRejected, StepFailed, StepInterrupted
 from .execution import Execution, Options
 from .interpolate import UnresolvedReference, interpolate
 from .outputs import as_ssm_values, step_outputs
+from .watchdog import WATCHDOG
 from .parameters import INVALID as INVALID_PARAMETERS
 from .parameters import resolve_parameters
 
@@ -32,7 +33,6 @@ NO_OUTPUT = "No output available yet because the step is not successfully execut
 
 TROUBLESHOOTING = "Please refer to Automation Service Troubleshooting Guide for more diagnosis details."
 CANCEL_PATH_SECONDS = 120  # "the cancel workflow runs for at most two minutes"
-GRACE_SECONDS = 5.0  # how long a stopped handler may take to notice before the runner moves on
 
 
 @dataclass
@@ -152,7 +152,7 @@ def run_steps(execution: Execution, steps: list[Step]) -> tuple[str, str | None]
     final, failure = S.SUCCESS, None
     while index is not None and index < len(steps):
         step = steps[index]
-        if execution.poll_cancel():
+        if execution.cancelled():
             return S.CANCELLED, None
         outcome = run_step(execution, step)
         if outcome.status == S.CANCELLED:
@@ -267,33 +267,16 @@ def _step_failed(execution: Execution, step: Step, inputs: dict, message: str, *
 
 
 def _call(handler, call: StepCall, execution: Execution) -> tuple[StepResult | None, Exception | None]:
-    """Run the handler in a worker thread so the runner can stop it at its deadline or on cancel."""
-    box: dict[str, Any] = {}
-
-    def work():
-        try:
-            box["result"] = handler(call) or StepResult()
-        except (StepFailed, StepInterrupted) as exc:
-            box["error"] = exc
-        except Exception as exc:  # an AWS error or a bug in the action: the step fails, the run goes on
-            box["error"] = StepFailed(_error_text(exc))
-
-    thread = threading.Thread(target=work, name=f"step-{call.step.name}", daemon=True)
-    thread.start()
-    poll = execution.options.signal_poll_seconds
-    while thread.is_alive():
-        remaining = call.remaining()
-        thread.join(poll if remaining is None else min(poll, remaining))
-        if not thread.is_alive():
-            break
-        if call.remaining() == 0:
-            call.stop("timeout")
-            thread.join(GRACE_SECONDS)
-            return None, StepInterrupted("timeout")
-        if execution.poll_cancel():
-            call.stop("cancel")
-            thread.join(GRACE_SECONDS)
-            return None, StepInterrupted("cancel")
-    if "error" in box:
-        return None, box["error"]
-    return box.get("result"), None
+    """Run the handler on this thread while the watchdog may stop it (deadline or cancel)."""
+    WATCHDOG.watch(call, execution)
+    try:
+        result, error = handler(call) or StepResult(), None
+    except (StepFailed, StepInterrupted) as exc:
+        result, error = None, exc
+    except Exception as exc:  # an AWS error or a bug in the action: the step fails, the run goes on
+        result, error = None, StepFailed(_error_text(exc))
+    finally:
+        WATCHDOG.forget(call)
+    if call.interrupt.is_set():  # stopped while it ran: the stop decides, whatever the handler returned
+        return None, StepInterrupted(call.reason)
+    return result, error

@@ -73,6 +73,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self.listeners: list = []  # called with (execution_id, kind, step, data) after each event
+        self._seq: dict[str, int] = {}  # next event number of the executions this process writes
         self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -118,6 +119,7 @@ class Store:
             )
             db.execute("INSERT INTO events VALUES (?, 1, ?, 'ExecutionStarted', NULL, ?)",
                        (execution_id, at, json.dumps(data, default=str)))
+            self._seq[execution_id] = 2
 
         self.transaction(work)
 
@@ -127,8 +129,11 @@ class Store:
 
         def work(db):
             at = now()
-            seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE execution_id = ?",
-                             (execution_id,)).fetchone()[0]
+            seq = self._seq.get(execution_id)
+            if seq is None:
+                seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE execution_id = ?",
+                                 (execution_id,)).fetchone()[0]
+            self._seq[execution_id] = seq + 1
             db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
                        (execution_id, seq, at, kind, step, json.dumps(data or {}, default=str)))
             if status:
@@ -180,9 +185,14 @@ class Store:
 
     def take_signals(self, execution_id: str, kinds: Iterable[str]) -> list[dict]:
         kinds = list(kinds)
+        marks = ",".join("?" * len(kinds))
+        waiting = self._db.execute(  # a plain read first: polling must not take the write lock
+            f"SELECT 1 FROM signals WHERE execution_id = ? AND consumed = 0 AND type IN ({marks}) LIMIT 1",
+            (execution_id, *kinds)).fetchone()
+        if waiting is None:
+            return []
 
         def work(db):
-            marks = ",".join("?" * len(kinds))
             rows = db.execute(
                 f"SELECT id, type, payload, at FROM signals WHERE execution_id = ? AND consumed = 0 "
                 f"AND type IN ({marks}) ORDER BY id", (execution_id, *kinds)).fetchall()
