@@ -31,7 +31,7 @@ def run(call):
     payload = inputs.pop("InputPayload", None)
     if payload is not None:  # "InputPayload takes precedence over Payload"
         inputs["Payload"] = json.dumps(payload)
-    response = call_api(call, "lambda", "Invoke", inputs)
+    response = call_api(call, "lambda", "Invoke", inputs, read_streams=True)
     outputs = {"StatusCode": response.get("StatusCode")}
     for key in ("FunctionError", "LogResult", "Payload"):
         if response.get(key) is not None:

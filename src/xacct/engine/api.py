@@ -36,8 +36,10 @@ def _coerce(shape, value: Any) -> Any:
     return value
 
 
-def call_api(call: StepCall, service: str, api: str, params: dict[str, Any]) -> dict:
-    """The response (as plain JSON data, without ResponseMetadata) of `service`.`api`."""
+def call_api(call: StepCall, service: str, api: str, params: dict[str, Any], *, read_streams: bool = False) -> dict:
+    """The response (as plain JSON data, without ResponseMetadata) of `service`.`api`.
+    Streaming bodies are dropped (aws:executeAwsApi does not support streaming APIs) unless
+    `read_streams`, for the actions whose output is one (Lambda's Payload)."""
     from botocore import xform_name
     from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
@@ -59,6 +61,8 @@ def call_api(call: StepCall, service: str, api: str, params: dict[str, Any]) -> 
     except BotoCoreError as exc:
         raise StepFailed(" ".join(str(exc).split())) from None
     response.pop("ResponseMetadata", None)
+    if read_streams:
+        response = {k: (v.read().decode("utf-8", "replace") if hasattr(v, "read") else v) for k, v in response.items()}
     return plain(response)
 
 

@@ -6,18 +6,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from ..python_process import run_handler
 from .call import StepCall
 from .errors import StepFailed, StepInterrupted
 
-HOST = Path(__file__).with_name("script_host.py")
 MAX_SECONDS = 600
 PAYLOAD_LIMIT = 100 * 1024  # "Up to 100KB is returned"
 
@@ -61,57 +59,17 @@ def run_script(call: StepCall) -> Any:
     with tempfile.TemporaryDirectory(prefix=f"{call.execution.id}-{stamp}-") as tmp:
         folder = Path(tmp)
         module, handler = _stage(call, folder)
-        result_path = folder / "result.json"
-        events = json.dumps(call.inputs.get("InputPayload", {}), default=str)
-        process = subprocess.Popen(
-            [sys.executable, "-I", str(HOST), str(folder), module, handler, str(result_path)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env=_environment(call), cwd=tmp,
-        )
-        try:
-            stdout, stderr = _communicate(call, process, events, limit)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        call.log("stdout", stdout)
-        call.log("stderr", stderr)
-        if not result_path.exists():
-            raise StepFailed(f"The script process ended without a result (exit code {process.returncode}). "
-                             f"{stderr.strip()[-500:]}")
-        result = json.loads(result_path.read_text(encoding="utf-8"))
-    if "Error" in result:
-        error = result["Error"]
+        outcome = run_handler(folder, module, handler, call.inputs.get("InputPayload", {}), _environment(call),
+                              time_limit=limit, interrupt=call.interrupt, reason=lambda: call.reason)
+    call.log("stdout", outcome.stdout)
+    call.log("stderr", outcome.stderr)
+    if outcome.stopped:
+        raise StepInterrupted(outcome.stopped)
+    if not outcome.ok:
+        error = outcome.error
         # "Traceback ...\n\nKeyError - 'x'", as SSM reports a script's exception
         raise StepFailed(f"{error['Traceback']}\n{error['Type']} - {error['Message']}")
+    result = {"Payload": outcome.result}
     if len(json.dumps(result["Payload"])) > PAYLOAD_LIMIT:
         raise StepFailed("The script returned more than the 100 KB an aws:executeScript payload may hold.")
     return result
-
-
-def _communicate(call: StepCall, process: subprocess.Popen, events: str, limit: float) -> tuple[str, str]:
-    """Feed the events and collect the output, stopping the process at its time limit or when
-    the step is stopped (timeout or cancel)."""
-    import threading
-
-    outcome: dict[str, Any] = {}
-
-    def talk():
-        outcome["out"] = process.communicate(events)
-
-    talker = threading.Thread(target=talk, daemon=True)
-    talker.start()
-    talker.join(min(limit, 0.05))
-    waited = 0.05
-    while talker.is_alive():
-        if call.interrupt.is_set():
-            process.kill()
-            talker.join()
-            raise StepInterrupted(call.reason)
-        if waited >= limit:
-            process.kill()
-            talker.join()
-            raise StepInterrupted("timeout")
-        talker.join(0.05)
-        waited += 0.05
-    return outcome["out"]

@@ -13,6 +13,7 @@ import threading
 
 from ..cloud import Cloud
 from ..credentials import Credentials
+from . import lambda_runtime
 
 DEFAULT_ACCOUNT = "111111111111"
 OPERATOR_USER = "xacct-operator"
@@ -30,7 +31,9 @@ def _start_moto() -> None:
             os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
             from moto import mock_aws
 
-            _mock = mock_aws()
+            # State machines really run their states; Lambda functions run through lambda_runtime.
+            _mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True},
+                                     "lambda": {"use_docker": False}})
             _mock.start()
 
 
@@ -52,8 +55,15 @@ class SandboxCloud(Cloud):
     def _session(self):
         return self._boto
 
-    def _client_extra(self) -> dict:
-        return {}
+    def client(self, service: str, region: str, credentials: Credentials):
+        client = super().client(service, region, credentials)
+        if service == "lambda" and not getattr(client, "_xacct_hooked", False):
+            account = credentials.account or self.account
+            client.meta.events.register_first(
+                "before-send.lambda.Invoke",
+                lambda request, **_: lambda_runtime.handle_invoke(self, request, account, region))
+            client._xacct_hooked = True
+        return client
 
     def _create_user(self, account: str, name: str, *, admin: bool) -> Credentials:
         """An IAM user with an access key in `account` (the x-moto-account-id header selects the

@@ -1,4 +1,4 @@
-"""Runs one aws:executeScript handler in its own process (started by engine.scripts).
+"""Runs one Python handler in its own process (started by python_process.run_handler).
 
 argv: the folder holding the script, the module name, the handler name, and the file to write
 the result to. The events come as JSON on stdin. The result file gets {"Payload": ...} or
