@@ -152,3 +152,26 @@ def test_kill_9_leaves_finished_steps_and_an_interrupted_run(tmp_path, env):
     assert states == {"first": "Success", "long": "Failed", "after": "Pending", "tidy": "Pending"}
     text = xacct(env, "executions", "show", execution["AutomationExecutionId"])
     assert text.returncode == 0 and "Interrupted" in text.stdout
+
+
+
+
+TYPE_MISMATCH = """schemaVersion: "0.3"
+parameters:
+  Ids: {type: StringList, default: [ami-12345678]}
+mainSteps:
+  - {name: first, action: aws:sleep, inputs: {Duration: PT0S}}
+  - name: drop
+    action: aws:deleteImage
+    inputs: {ImageId: "{{ Ids }}"}
+"""
+
+
+def test_runbook_ssm_accepts_runs_despite_runtime_errors(tmp_path, env):
+    """An error SSM only meets at run time (E5001: a StringList where ImageId needs a String) is
+    shown, and the run goes ahead to fail at that step, as SSM's would."""
+    doc = write(tmp_path, "typed.yaml", TYPE_MISMATCH)
+    result = xacct(env, "run", doc)
+    assert "E5001" in result.stderr and "SSM accepts this runbook" in result.stderr
+    assert result.returncode == 1
+    assert "first Success" in result.stdout and "drop Failed" in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 
@@ -62,15 +63,20 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, output):
 
     given = parse_parameters(parameters)
     path = runbook.partition("#")[0]
-    import os
 
     if os.path.exists(path):
+        from ..document.rules import RULES_BY_ID
+
         errors = [f for f in validate_file(path) if f.severity == "error"]
-        if errors:
-            for finding in errors:
-                click.echo(finding.text(), err=True)
-            click.echo(f"xacct: {runbook} has errors; fix them (xacct validate) before running it", err=True)
+        blocking = [f for f in errors if f.id not in RULES_BY_ID or RULES_BY_ID[f.id].blocks_creation]
+        for finding in errors:
+            click.echo(finding.text(), err=True)
+        if blocking:
+            click.echo(f"xacct: SSM would refuse to create {runbook}; fix it (xacct validate) before running it",
+                       err=True)
             sys.exit(2)
+        if errors:
+            click.echo("xacct: SSM accepts this runbook, but the errors above make it fail while it runs", err=True)
     store = open_store(ctx)
     try:
         cloud = make_cloud(aws, profile, region)

@@ -81,6 +81,8 @@ RULES: tuple[Rule, ...] = (
     ApiParameters(),
 )
 
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
 # Findings made while loading a file, before any rule runs; listed so IDs stay unique and documented.
 LOAD_FINDINGS = {
     "E0001": "the file is valid YAML or JSON text",
@@ -99,4 +101,4 @@ def _check_unique() -> None:
 
 _check_unique()
 
-__all__ = ["RULES", "LOAD_FINDINGS", "Issue", "Rule"]
+__all__ = ["RULES", "RULES_BY_ID", "LOAD_FINDINGS", "Issue", "Rule"]

@@ -13,6 +13,7 @@ class ApiOperation(Rule):
 
     id = "E6002"
     summary = "API steps name a known operation"
+    blocks_creation = False
 
     def check(self, doc: Document):
         for step in doc.all_steps():

@@ -12,6 +12,7 @@ class ApiParameters(Rule):
 
     id = "E6003"
     summary = "API parameters exist and required ones are given"
+    blocks_creation = False
 
     def check(self, doc: Document):
         for step in doc.all_steps():

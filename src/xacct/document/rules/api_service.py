@@ -11,6 +11,7 @@ class ApiService(Rule):
 
     id = "E6001"
     summary = "API steps name a known service"
+    blocks_creation = False
 
     def check(self, doc: Document):
         for step in doc.all_steps():

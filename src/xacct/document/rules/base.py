@@ -27,6 +27,10 @@ class Rule:
 
     id: ClassVar[str]
     summary: ClassVar[str]
+    # Whether SSM refuses such a document when it is created (CreateDocument): then xacct will not
+    # run it either. Problems SSM only meets while running (a type mismatch, a bad API parameter)
+    # let the run go ahead, so it fails where SSM's would.
+    blocks_creation: ClassVar[bool] = True
 
     def check(self, doc: Document) -> Iterable[Issue]:
         raise NotImplementedError

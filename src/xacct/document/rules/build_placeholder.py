@@ -9,6 +9,7 @@ class BuildPlaceholder(Rule):
 
     id = "E4002"
     summary = "no unresolved build placeholders"
+    blocks_creation = False
 
     def check(self, doc: Document):
         for path, text in strings_in(doc.content, ()):

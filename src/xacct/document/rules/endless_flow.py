@@ -9,6 +9,7 @@ class EndlessFlow(Rule):
 
     id = "E3004"
     summary = "no step loops forever"
+    blocks_creation = False
 
     def check(self, doc: Document):
         for steps in scopes(doc):

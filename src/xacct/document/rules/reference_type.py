@@ -14,6 +14,7 @@ class ReferenceType(Rule):
 
     id = "E5001"
     summary = "no list or map where a single value is needed"
+    blocks_creation = False
 
     def check(self, doc: Document):
         for step, path, ref, have, want in whole_references(doc):

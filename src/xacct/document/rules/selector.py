@@ -11,6 +11,7 @@ class Selector(Rule):
 
     id = "E2011"
     summary = "selectors are valid JSONPath"
+    blocks_creation = False
 
     def check(self, doc: Document):
         for step in doc.all_steps():
