@@ -20,6 +20,7 @@ OPERATOR_USER = "xacct-operator"
 
 _started = threading.Lock()
 _mock = None
+_users: dict[tuple[str, str], Credentials] = {}  # one access key per sandbox user for the process
 
 
 def _start_moto() -> None:
@@ -67,7 +68,14 @@ class SandboxCloud(Cloud):
 
     def _create_user(self, account: str, name: str, *, admin: bool) -> Credentials:
         """An IAM user with an access key in `account` (the x-moto-account-id header selects the
-        account for this one bootstrap client)."""
+        account for this one bootstrap client). moto's state lives as long as the process, so a
+        second SandboxCloud reuses the user and key the first made."""
+        with _started:
+            if (account, name) not in _users:
+                _users[(account, name)] = self._make_user(account, name, admin=admin)
+            return _users[(account, name)]
+
+    def _make_user(self, account: str, name: str, *, admin: bool) -> Credentials:
         iam = self._boto.client("iam", region_name="us-east-1", aws_access_key_id="AKIAXACCTBOOTSTRAP00",
                                 aws_secret_access_key="bootstrap")
         iam.meta.events.register("before-sign.iam.*", lambda request, **_: request.headers.__setitem__(
