@@ -175,3 +175,15 @@ def test_runbook_ssm_accepts_runs_despite_runtime_errors(tmp_path, env):
     assert "E5001" in result.stderr and "SSM accepts this runbook" in result.stderr
     assert result.returncode == 1
     assert "first Success" in result.stdout and "drop Failed" in result.stdout
+
+
+def test_ctrl_c_cancels_and_runs_on_cancel(tmp_path, env):
+    doc = write(tmp_path, "slow.yaml", SLOW)
+    runner = subprocess.Popen([sys.executable, "-m", "xacct", "run", doc], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    _wait_for(env, _long_started, "the long step start")
+    runner.send_signal(signal.SIGINT)
+    out, err = runner.communicate(timeout=60)
+    assert runner.returncode == 1 and "Cancelling" in err
+    final = _wait_for(env, lambda e: e["AutomationExecutionStatus"] == "Cancelled", "Cancelled")
+    assert {s["StepName"]: s["StepStatus"] for s in final["StepExecutions"]}["tidy"] == "Success"

@@ -91,3 +91,18 @@ def test_stepexecution_keys_follow_the_api_model(sandbox, store):
     assert first["ValidNextSteps"] == ["b"]
     assert list(result)[:6] == ["AutomationExecutionId", "DocumentName", "DocumentVersion", "ExecutionStartTime",
                                 "ExecutionEndTime", "AutomationExecutionStatus"]
+
+
+def test_internal_actions_fail_clearly(sandbox, store):
+    text = doc("- name: a\n  action: aws:shareSQLMedia\n  inputs: {}\n")
+    status, result, _ = run_text(text, sandbox, store)
+    assert status == "Failed"
+    assert "undocumented action internal to AWS" in step(result, "a")["FailureMessage"]
+
+
+@pytest.mark.parametrize("api", ["ListBuckets", "list_buckets", "listBuckets", "list-buckets"])
+def test_api_names_in_every_casing_run(api, sandbox, store):
+    text = doc(f"- name: a\n  action: aws:executeAwsApi\n  inputs: {{Service: s3, Api: {api}}}\n"
+               "  outputs: [{Name: Owner, Selector: $.Owner.ID, Type: String}]\n")
+    status, result, _ = run_text(text, sandbox, store)
+    assert status == "Success", result.get("FailureMessage")

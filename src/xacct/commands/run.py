@@ -112,14 +112,22 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, output):
 def _follow(execution, run_execution) -> str:
     """Run in a worker thread so that Ctrl-C cancels the execution (its onCancel path runs)
     instead of killing it; a second Ctrl-C leaves at once."""
-    box = {}
-    worker = threading.Thread(target=lambda: box.setdefault("status", run_execution(execution)), daemon=True)
-    worker.start()
+    box: dict = {}
+    done = threading.Event()
+
+    def work():
+        try:
+            box["status"] = run_execution(execution)
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="xacct-run", daemon=True).start()
     try:
-        while worker.is_alive():
-            worker.join(0.2)
+        while not done.wait(0.2):
+            pass
     except KeyboardInterrupt:
         click.echo("\nCancelling (Ctrl-C again to leave at once)...", err=True)
         execution.cancel.set()
-        worker.join()
+        while not done.wait(0.2):  # a second Ctrl-C raises out of here and ends the process
+            pass
     return box.get("status", "Cancelled")

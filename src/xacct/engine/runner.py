@@ -221,8 +221,11 @@ def run_step(execution: Execution, step: Step, *, limit: float | None = None) ->
     store.append(execution.id, "StepStarted", step.name,
                  {"Inputs": encode_inputs(inputs), "Action": step.action})
     if spec is None or handler is None:
-        return _step_failed(execution, step, inputs,
-                            failure_text(step, f"Action {step.action} is not a supported Automation action"))
+        from ..actions import INTERNAL_ACTIONS
+
+        why = (f"{step.action} is an undocumented action internal to AWS; it runs only inside AWS"
+               if step.action in INTERNAL_ACTIONS else f"{step.action} is not a documented Automation action")
+        return _step_failed(execution, step, inputs, failure_text(step, why))
     timeout = step.timeout_seconds if isinstance(step.timeout_seconds, int) else spec.default_timeout_seconds
     if limit is not None:
         timeout = min(timeout, limit) if timeout else limit
