@@ -1,0 +1,127 @@
+"""A Decision in words: AWS's own AccessDenied wording, which statement decided, the near misses,
+and the change that would allow the request ("Troubleshoot access denied error messages", IAM User
+Guide, gives AWS's wording of each reason)."""
+
+from __future__ import annotations
+
+import json
+
+from .evaluate import ALLOWED, EXPLICIT_DENY, Decision, Request
+
+LAYER_WORDS = {
+    "identity": "an identity-based policy",
+    "resource": "a resource-based policy",
+    "trust": "the role's trust policy",
+    "kms": "the key policy",
+    "scp": "a service control policy",
+    "rcp": "a resource control policy",
+    "boundary": "a permissions boundary",
+    "session": "a session policy",
+}
+AWS_NAMES = {  # how AWS's messages name each layer
+    "identity": "identity-based policy", "resource": "resource-based policy", "trust": "resource-based policy",
+    "kms": "resource-based policy", "scp": "service control policy", "rcp": "resource control policy",
+    "boundary": "permissions boundary", "session": "session policy",
+}
+
+
+def aws_reason(decision: Decision, action: str) -> str:
+    """The `because ...` / `with an explicit deny in ...` end of AWS's AccessDenied message. STS
+    says no more than "is not authorized" when a trust policy refuses AssumeRole (story S4)."""
+    layer = decision.layer.split(" ")[0]
+    if layer == "trust":
+        return ""
+    name = AWS_NAMES.get(layer, "policy")
+    if decision.decision == EXPLICIT_DENY:
+        return f"with an explicit deny in a {name}"
+    return f"because no {name} allows the {action} action"
+
+
+def denied_message(request: Request, decision: Decision) -> str:
+    who = "User" if not request.caller.is_service else "Service"
+    reason = aws_reason(decision, request.action)
+    return (f"{who}: {request.caller.arn} is not authorized to perform: {request.action} on resource: "
+            f"{request.resource}" + (f" {reason}" if reason else ""))
+
+
+# What a caller does to meet a condition it missed, by condition key.
+CONDITION_FIXES = {
+    "aws:multifactorauthpresent": "sign in with MFA: `aws sts assume-role ... --serial-number <MFA device ARN> "
+                                  "--token-code <code>`, or `mfa_serial` in the profile",
+    "aws:multifactorauthage": "sign in with MFA again (a fresh --token-code) so the MFA is recent enough",
+    "sts:externalid": "pass the external ID the trust policy expects: `--external-id <value>`",
+    "aws:sourceaccount": "the request must come from a service acting for the account the condition names",
+    "aws:sourcearn": "the request must come from a service acting for the resource the condition names",
+}
+
+
+def fix_for(request: Request, decision: Decision) -> str | None:
+    """The change that would allow the request, as a policy statement (or what to remove)."""
+    if decision.decision == ALLOWED:
+        return None
+    missing = decision.missing or decision.layer
+    near = [n for n in decision.notes if n.layer == missing]
+    if decision.decision != EXPLICIT_DENY and near:
+        miss = near[0]
+        advice = CONDITION_FIXES.get(miss.key.lower(), f"make the request satisfy {miss.operator} {miss.key} "
+                                                          f"{miss.wants}")
+        return f"{miss.statement.ref} allows it when {miss.operator} {miss.key} {miss.wants}: {advice}"
+    if decision.decision == EXPLICIT_DENY:
+        return f"remove or narrow {decision.statements[0].ref}, which denies {request.action}"
+    statement = {"Effect": "Allow", "Action": request.action, "Resource": request.resource}
+    layer = decision.missing or decision.layer
+    if layer in ("resource", "trust", "kms"):
+        statement = {"Effect": "Allow", "Principal": {"AWS": request.caller.principal_arn}
+                     if not request.caller.is_service else {"Service": request.caller.arn},
+                     "Action": request.action}
+        if layer == "resource":
+            statement["Resource"] = request.resource
+        where = LAYER_WORDS[layer]
+    elif layer.startswith(("scp", "rcp")):
+        where = f"the {LAYER_WORDS[layer[:3]][2:]} at organization {layer[4:]}"
+    else:
+        where = LAYER_WORDS.get(layer, layer)
+    return f"add to {where}: {json.dumps(statement)}"
+
+
+def explain(request: Request, decision: Decision) -> dict:
+    result = {
+        "decision": decision.decision,
+        "layer": decision.layer,
+        "principal": request.caller.arn,
+        "action": request.action,
+        "resource": request.resource,
+        "statements": [{"policy": s.policy, "sid": s.sid, "position": s.index + 1, "effect": s.effect}
+                       for s in decision.statements],
+    }
+    if decision.missing:
+        result["missing"] = decision.missing
+    if not decision.allowed:
+        result["message"] = denied_message(request, decision)
+        result["fix"] = fix_for(request, decision)
+    if decision.notes:
+        result["nearMisses"] = [str(n) for n in decision.notes]
+    return result
+
+
+def render_text(request: Request, decision: Decision) -> str:
+    lines = [f"Decision: {decision.decision} (decided by {LAYER_WORDS.get(decision.layer.split(' ')[0], decision.layer)})"]
+    if decision.allowed:
+        for statement in decision.statements:
+            lines.append(f"  allowed by {statement.ref}")
+    elif decision.decision == EXPLICIT_DENY:
+        lines.append(f"  denied by {decision.statements[0].ref}")
+    else:
+        lines.append(f"  no statement of {LAYER_WORDS.get((decision.missing or decision.layer)[:3], decision.layer)} "
+                     f"allows {request.action} on {request.resource}"
+                     if decision.layer not in ("identity", "boundary", "session", "resource", "trust", "kms")
+                     else f"  no statement of {LAYER_WORDS[decision.layer]} allows {request.action} on "
+                          f"{request.resource}")
+    if not decision.allowed:
+        lines.append(f"AWS says: {denied_message(request, decision)}")
+    for note in decision.notes:
+        lines.append(f"  near miss: {note}")
+    fix = fix_for(request, decision)
+    if fix:
+        lines.append(f"Fix: {fix}")
+    return "\n".join(lines)
