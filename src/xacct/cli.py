@@ -96,12 +96,13 @@ def demo() -> None:
     sys.exit(run_demo())
 
 
-from .commands import executions, run, signal, stop  # noqa: E402  (commands register on `cli`)
+from .commands import executions, explain, run, signal, stop  # noqa: E402  (commands register on `cli`)
 
 cli.add_command(run.run)
 cli.add_command(executions.executions)
 cli.add_command(stop.stop)
 cli.add_command(signal.signal)
+cli.add_command(explain.explain)
 
 
 def main() -> None:

@@ -83,6 +83,13 @@ def _statement(item: Any, name: str, index: int) -> Statement:
     condition = item.get("Condition") or {}
     if not isinstance(condition, dict) or not all(isinstance(v, dict) for v in condition.values()):
         raise PolicyError(f"{where}: Condition maps operators to {{key: values}}")
+    from .conditions import UnknownOperator, split_operator
+
+    for operator in condition:
+        try:
+            split_operator(operator)
+        except UnknownOperator:
+            raise PolicyError(f"{where}: unknown condition operator {operator!r}") from None
     for value in (*_as_list(item.get("Action")), *_as_list(item.get("NotAction")),
                   *_as_list(item.get("Resource")), *_as_list(item.get("NotResource"))):
         if not isinstance(value, str):
