@@ -41,8 +41,15 @@ def _start_moto() -> None:
 class SandboxCloud(Cloud):
     poll_seconds = 0.05
 
-    def __init__(self, region: str = "us-east-1", account: str = DEFAULT_ACCOUNT) -> None:
+    def __init__(self, region: str = "us-east-1", account: str = DEFAULT_ACCOUNT, *, enforce: bool = False) -> None:
+        """`enforce` puts the IAM gate in front of every client this sandbox builds. It is off
+        by default until the sandbox also plays the services' own principals (SSM assuming an
+        automation's role, Auto Scaling's service-linked role), which the engine relies on."""
         super().__init__()
+        from .gate import Gate
+
+        self.enforce = enforce
+        self.gate = Gate()
         _start_moto()
         import boto3
 
@@ -58,12 +65,16 @@ class SandboxCloud(Cloud):
 
     def client(self, service: str, region: str, credentials: Credentials):
         client = super().client(service, region, credentials)
-        if service == "lambda" and not getattr(client, "_xacct_hooked", False):
+        if getattr(client, "_xacct_hooked", False):
+            return client
+        if self.enforce:
+            self.gate.attach(client, region, credentials.access_key_id)
+        if service == "lambda":
             account = credentials.account or self.account
             client.meta.events.register_first(
                 "before-send.lambda.Invoke",
                 lambda request, **_: lambda_runtime.handle_invoke(self, request, account, region))
-            client._xacct_hooked = True
+        client._xacct_hooked = True
         return client
 
     def _create_user(self, account: str, name: str, *, admin: bool) -> Credentials:
@@ -89,6 +100,10 @@ class SandboxCloud(Cloud):
 
     def caller_credentials(self) -> Credentials:
         return self._operator
+
+    def operator(self, account: str) -> Credentials:
+        """Administrator credentials in any sandbox account, to build its contents."""
+        return self._create_user(account, OPERATOR_USER, admin=True)
 
     def owned_document(self, name: str):
         from .owned import owned_document

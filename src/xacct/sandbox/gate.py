@@ -1,0 +1,168 @@
+"""The gate every sandbox request passes: who calls (from the access key), which IAM action on
+which resource (iam.actions), the Decision (iam.evaluate), then either AWS's error, with AWS's code
+and message text, or the call goes on to moto. Every denial is kept with its Decision so that a
+failed step can be explained.
+
+In process the gate is a pair of botocore handlers on each client the sandbox builds:
+`before-parameter-build` keeps the call's parameters, `before-call` decides and, to deny, answers
+in AWS's place (botocore's documented short-circuit: the first handler that returns a response).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from ..iam import Caller, Decision, PolicySet, Request, denied_message, evaluate
+from ..iam.actions import Authorization, authorizations
+from . import policies
+from .principals import Holder, Principals
+from .responses import response
+
+MFA_FAILED = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+DURATION_TOO_LONG = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+
+
+@dataclass
+class Denial:
+    access_key_id: str
+    request: Request
+    decision: Decision | None
+    code: str
+    message: str
+    at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+class AccessRefused(Exception):
+    def __init__(self, code: str, message: str, status: int = 403, decision: Decision | None = None,
+                 request: Request | None = None):
+        super().__init__(message)
+        self.code, self.message, self.status, self.decision, self.request = code, message, status, decision, request
+
+
+def _error_code(service_model) -> str:
+    """AWS's code for "not authorized", by protocol: EC2 has its own, JSON services say
+    AccessDeniedException, query and REST-XML services AccessDenied."""
+    if service_model.service_name == "ec2":
+        return "UnauthorizedOperation"
+    return "AccessDeniedException" if service_model.protocol in ("json", "rest-json") else "AccessDenied"
+
+
+class Gate:
+    def __init__(self) -> None:
+        self.principals = Principals()
+        self.denials: deque[Denial] = deque(maxlen=2000)
+        self._lock = threading.Lock()
+
+    # -- wiring --------------------------------------------------------------------------------
+    def attach(self, client, region: str, access_key_id: str) -> None:
+        events = client.meta.events
+        events.register_first("before-parameter-build", self._keep_params)
+        events.register_first("before-call", lambda **kw: self._before_call(region, access_key_id, **kw))
+        events.register("after-call.sts.AssumeRole", lambda **kw: self._after_assume(**kw))
+
+    @staticmethod
+    def _keep_params(params, context, **_):
+        context["xacct_params"] = dict(params)
+
+    def last_denial(self, access_key_id: str) -> Denial | None:
+        with self._lock:
+            for denial in reversed(self.denials):
+                if denial.access_key_id == access_key_id:
+                    return denial
+        return None
+
+    # -- deciding -------------------------------------------------------------------------------
+    def _before_call(self, region: str, access_key_id: str, model, context, **_):
+        service = model.service_model.service_name
+        params = context.get("xacct_params", {})
+        try:
+            self.check(service, model.name, params, region, access_key_id)
+        except AccessRefused as refused:
+            code = refused.code if refused.code != "AccessDenied*" else _error_code(model.service_model)
+            with self._lock:
+                self.denials.append(Denial(access_key_id, refused.request, refused.decision, code, refused.message))
+            parsed = {"Error": {"Code": code, "Message": refused.message},
+                      "ResponseMetadata": {"HTTPStatusCode": refused.status}}
+            return response(context.get("xacct_request", _Url()), refused.status, b""), parsed
+        return None
+
+    def check(self, service: str, operation: str, params: dict, region: str, access_key_id: str) -> None:
+        """Raise AccessRefused unless the holder of `access_key_id` may make this call."""
+        holder = self.principals.resolve(access_key_id)
+        if holder is None:
+            raise AccessRefused("InvalidClientTokenId", "The security token included in the request is invalid.")
+        extra: dict[str, list[str]] = {"aws:RequestedRegion": [region]}
+        if service == "sts" and operation == "AssumeRole":
+            extra.update(self._assume_context(holder, params))
+        for authorization in authorizations(service, operation, params, region=region, account=holder.account):
+            request, policy_set = self._request(holder, authorization, service, operation, extra)
+            decision = evaluate(request, policy_set)
+            if not decision.allowed:
+                raise AccessRefused("AccessDenied*", denied_message(request, decision), decision=decision,
+                                    request=request)
+
+    def _request(self, holder: Holder, authorization: Authorization, service: str, operation: str,
+                 extra: dict) -> tuple[Request, PolicySet]:
+        identity, boundaries = policies.identity_policies(holder)
+        resource, kind, owner = None, "resource", authorization.resource_account
+        arn = authorization.resource
+        if authorization.action.lower().startswith("sts:assumerole"):
+            resource, kind = policies.trust_policy(arn), "trust"
+        elif service == "s3" and arn.startswith("arn:aws:s3:::"):
+            bucket = arn[len("arn:aws:s3:::"):].split("/", 1)[0]
+            owner = policies.bucket_owner(bucket) or holder.account
+            resource = policies.bucket_policy(bucket)
+        elif service == "kms" and ":key/" in arn:
+            resource, kind = policies.key_policy(arn), "kms"
+        context = {**holder.context(), **extra}
+        request = Request(Caller(holder.arn, holder.role_arn), authorization.action, arn,
+                          owner or holder.account, context)
+        return request, PolicySet(identity=identity, resource=resource, boundaries=boundaries, resource_kind=kind)
+
+    def _assume_context(self, holder: Holder, params: dict) -> dict[str, list[str]]:
+        context: dict[str, list[str]] = {}
+        if params.get("ExternalId"):
+            context["sts:ExternalId"] = [params["ExternalId"]]
+        role = policies.role(str(params.get("RoleArn", "")))
+        if role is not None and params.get("DurationSeconds") and int(params["DurationSeconds"]) > int(
+                role.max_session_duration or 3600):
+            raise AccessRefused("ValidationError", DURATION_TOO_LONG, status=400)
+        if params.get("SerialNumber"):
+            if not _totp_ok(holder, str(params["SerialNumber"]), str(params.get("TokenCode", ""))):
+                raise AccessRefused("AccessDenied", MFA_FAILED)
+            context["aws:MultiFactorAuthPresent"] = ["true"]
+            context["aws:MultiFactorAuthAge"] = ["0"]
+        return context
+
+    def _after_assume(self, parsed, context, **_):
+        params = context.get("xacct_params", {})
+        credentials = parsed.get("Credentials") if isinstance(parsed, dict) else None
+        if not credentials:
+            return
+        role = policies.role(str(params.get("RoleArn", "")))
+        self.principals.add_session(credentials["AccessKeyId"], Holder(
+            parsed["AssumedRoleUser"]["Arn"], str(params["RoleArn"]).split(":")[4],
+            role_arn=role.arn if role is not None else str(params["RoleArn"]),
+            mfa_at=datetime.now(timezone.utc) if params.get("SerialNumber") else None))
+
+
+def _totp_ok(holder: Holder, serial: str, code: str) -> bool:
+    """The code is the current one (or the one before or after) of the caller's own MFA device."""
+    import pyotp
+    from moto.iam.models import iam_backends
+
+    account = serial.split(":")[4] if serial.startswith("arn:") else holder.account
+    device = iam_backends[account]["global"].virtual_mfa_devices.get(serial)
+    if device is None or device.user is None or device.user.arn != holder.arn:
+        return False
+    seed = device.base32_string_seed
+    seed = seed.decode() if isinstance(seed, bytes) else seed
+    return pyotp.TOTP(seed).verify(code, valid_window=1)
+
+
+class _Url:
+    url = "https://sandbox.xacct"

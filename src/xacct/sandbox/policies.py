@@ -1,0 +1,115 @@
+"""The policies that apply to a request in the sandbox, read from moto's IAM, S3 and KMS state:
+a principal's identity policies (inline, attached, through groups) and permissions boundary, a
+role's trust policy, a bucket's policy, a key's policy."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..iam import Policy, parse_policy
+from .principals import Holder
+
+
+def _doc(document: Any) -> Any:
+    if isinstance(document, bytes):
+        document = document.decode()
+    if isinstance(document, str):
+        from urllib.parse import unquote
+
+        text = document if document.lstrip().startswith("{") else unquote(document)
+        return json.loads(text)
+    return document
+
+
+def _managed(policy) -> Any:
+    for version in policy.versions:
+        if getattr(version, "is_default", False):
+            return version.document
+    return policy.versions[-1].document if policy.versions else {"Statement": []}
+
+
+def _iam(account: str):
+    from moto.iam.models import iam_backends
+
+    return iam_backends[account]["global"]
+
+
+def _entity_policies(entity, label: str) -> list[Policy]:
+    policies = [parse_policy(_doc(doc), f"{label} inline policy {name}") for name, doc in entity.policies.items()]
+    policies += [parse_policy(_doc(_managed(p)), arn.rsplit("/", 1)[-1]) for arn, p in entity.managed_policies.items()]
+    return policies
+
+
+def identity_policies(holder: Holder) -> tuple[list[Policy], list[Policy]]:
+    """(identity policies, permissions boundaries) of a user or of a role session."""
+    backend = _iam(holder.account)
+    if holder.role_arn:
+        role = backend.get_role(holder.role_arn.rsplit("/", 1)[-1])
+        entity, label = role, f"role {role.name}"
+    elif holder.user_name:
+        entity = backend.get_user(holder.user_name)
+        label = f"user {entity.name}"
+    else:
+        return [], []
+    policies = _entity_policies(entity, label)
+    if holder.user_name:
+        for group in backend.get_groups_for_user(holder.user_name):
+            policies += _entity_policies(group, f"group {group.name}")
+    boundaries = []
+    boundary_arn = getattr(entity, "permissions_boundary_arn", None) or getattr(entity, "permissions_boundary", None)
+    if isinstance(boundary_arn, str) and boundary_arn:
+        try:
+            boundaries.append(parse_policy(_doc(_managed(backend.get_policy(boundary_arn))),
+                                           f"permissions boundary {boundary_arn.rsplit('/', 1)[-1]}"))
+        except Exception:
+            pass
+    return policies, boundaries
+
+
+def role(role_arn: str):
+    account = role_arn.split(":")[4]
+    try:
+        return _iam(account).get_role(role_arn.rsplit("/", 1)[-1])
+    except Exception:
+        return None
+
+
+def trust_policy(role_arn: str) -> Policy | None:
+    found = role(role_arn)
+    if found is None:
+        return None
+    return parse_policy(_doc(found.assume_role_policy_document), f"trust policy of role {found.name}")
+
+
+def bucket_owner(bucket: str) -> str | None:
+    """The account that owns a bucket (S3 bucket names are global)."""
+    from moto.s3.models import s3_backends
+
+    owner = s3_backends.bucket_accounts.get(bucket)
+    return owner[1] if isinstance(owner, tuple) else owner
+
+
+def bucket_policy(bucket: str) -> Policy | None:
+    from moto.s3.models import s3_backends
+
+    account = bucket_owner(bucket)
+    if not account:
+        return None
+    try:
+        found = s3_backends[account]["aws"].get_bucket(bucket)
+    except Exception:
+        return None
+    return parse_policy(_doc(found.policy), f"bucket policy of {bucket}") if found.policy else None
+
+
+def key_policy(key_arn: str) -> Policy | None:
+    from moto.kms.models import kms_backends
+
+    parts = key_arn.split(":")
+    account, region, key_id = parts[4], parts[3], parts[5].split("/", 1)[-1]
+    try:
+        key = kms_backends[account][region].describe_key(key_id)
+    except Exception:
+        return None
+    return parse_policy(_doc(key.policy), f"key policy of {key_id}")
