@@ -42,6 +42,11 @@ class Cloud:
         """An AWS-owned runbook by name, or None (only the sandbox needs to provide them)."""
         return None
 
+    def explain_denial(self, credentials: Credentials) -> dict | None:
+        """Why the last request made with `credentials` was denied, when this cloud can know
+        (the sandbox's gate keeps each Decision; AWS says only what its message says)."""
+        return None
+
     # -- shared -------------------------------------------------------------------------------
     def client(self, service: str, region: str, credentials: Credentials):
         """A client for `service` in `region` acting as `credentials`, cached and shared.

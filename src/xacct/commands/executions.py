@@ -101,6 +101,12 @@ def _show_text(store, result, depth):
             click.echo(f"{pad}      output {name} = {', '.join(values)[:200]}")
         if step.get("FailureMessage"):
             click.echo(f"{pad}      failure: {step['FailureMessage']}")
+        explanation = step.get("xacct:Explanation")
+        if explanation:
+            click.echo(f"{pad}      why: {explanation['decision']} by the {explanation['layer']} layer"
+                       + (f" ({explanation['statements'][0]['policy']})" if explanation.get("statements") else ""))
+            if explanation.get("fix"):
+                click.echo(f"{pad}      fix: {explanation['fix']}")
         for log in step.get("xacct:Logs", []):
             for line in log["text"].rstrip().splitlines():
                 click.echo(f"{pad}      {log['stream']}: {line}")

@@ -13,13 +13,14 @@ from .execution import Execution, Options
 
 
 def start_runbook(ref: str | Runbook, *, cloud: Cloud, store: Store, region: str | None = None,
-                  parameters: dict[str, Any] | None = None, options: Options | None = None) -> Execution:
+                  parameters: dict[str, Any] | None = None, options: Options | None = None,
+                  caller=None) -> Execution:
     """Find the runbook (a file, an AWS-owned runbook, or a document in the account), check the
     parameters and record the start; `run(execution)` then runs it."""
     from .runner import start
 
     region = region or cloud.default_region
-    caller = cloud.caller_credentials()
+    caller = caller or cloud.caller_credentials()
     runbook = ref if isinstance(ref, Runbook) else find_runbook(ref, cloud, caller, region)
     execution = start(runbook.document, name=runbook.name, cloud=cloud, store=store, region=region,
                       given=parameters or {}, caller=caller, options=options)

@@ -140,5 +140,7 @@ def _apply(step: dict, kind: str, event: dict) -> None:
             step["FailureMessage"] = data["FailureMessage"]
         if data.get("ChildExecutionId"):
             step["xacct:ChildExecutionId"] = data["ChildExecutionId"]
+        if data.get("xacct:Explanation"):
+            step["xacct:Explanation"] = data["xacct:Explanation"]
     elif kind == "StepLog":
         step.setdefault("xacct:Logs", []).append(data)

@@ -253,10 +253,21 @@ def run_step(execution: Execution, step: Step, *, limit: float | None = None) ->
                          {"StepStatus": status, **({"FailureMessage": message} if message else {})})
             return Outcome(status, message)
         failure = failure_text(step, error.message)
+        if _is_denial(error):
+            explanation = execution.cloud.explain_denial(execution.credentials)
+            if explanation:
+                error.details = {**error.details, "xacct:Explanation": explanation}
         store.append(execution.id, "StepAttemptFailed", step.name, {"Attempt": attempt, "FailureMessage": failure})
         if not error.retriable:
             break
     return _step_failed(execution, step, inputs, failure, recorded=True, details=error.details)
+
+
+DENIAL_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"}
+
+
+def _is_denial(error: StepFailed) -> bool:
+    return error.details.get("Error", {}).get("Code") in DENIAL_CODES
 
 
 def _step_failed(execution: Execution, step: Step, inputs: dict, message: str, *, recorded: bool = False,

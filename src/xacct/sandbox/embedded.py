@@ -105,6 +105,14 @@ class SandboxCloud(Cloud):
         """Administrator credentials in any sandbox account, to build its contents."""
         return self._create_user(account, OPERATOR_USER, admin=True)
 
+    def explain_denial(self, credentials: Credentials) -> dict | None:
+        denial = self.gate.last_denial(credentials.access_key_id)
+        if denial is None or denial.decision is None:
+            return None
+        from ..iam import explain
+
+        return explain(denial.request, denial.decision)
+
     def owned_document(self, name: str):
         from .owned import owned_document
 
