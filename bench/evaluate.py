@@ -55,3 +55,45 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def gate_ratio(rounds: int = 300) -> None:
+    """The gate's cost: the same calls by a role session on a gated sandbox and on bare moto."""
+    import json
+    import statistics
+
+    from xacct.sandbox.embedded import SandboxCloud
+
+    bare, gated = SandboxCloud(), SandboxCloud(enforce=True)
+    admin = bare.operator("444444444444")
+    iam = bare.client("iam", "us-east-1", admin)
+    iam.create_role(RoleName="bench", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444444444444:root"}, "Action": "sts:AssumeRole"}]}))
+    iam.put_role_policy(RoleName="bench", PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["s3:List*", "ec2:Describe*", "ssm:Describe*"], "Resource": "*"}]}))
+    iam.put_user_policy(UserName="xacct-operator", PolicyName="assume", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
+    bare.client("s3", "us-east-1", admin).create_bucket(Bucket="bench-gate")
+    role = gated.assume_role("arn:aws:iam::444444444444:role/bench", "bench", admin, "us-east-1")
+    calls = [("s3", "list_objects_v2", {"Bucket": "bench-gate"}), ("ec2", "describe_instances", {}),
+             ("ssm", "describe_parameters", {})]
+
+    def timed(cloud):
+        clients = [(cloud.client(s, "us-east-1", role), op, kw) for s, op, kw in calls]
+        for client, op, kw in clients:  # warm
+            getattr(client, op)(**kw)
+        samples = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            for client, op, kw in clients:
+                getattr(client, op)(**kw)
+            samples.append(time.perf_counter() - start)
+        return statistics.median(samples)
+
+    b, g = timed(bare), timed(gated)
+    print(f"sandbox calls by a role session, median of {rounds} rounds of 3 calls:")
+    print(f"  bare moto {b * 1000:.2f} ms, through the gate {g * 1000:.2f} ms, ratio {g / b:.2f}x (target at most 1.5x)")
+
+
+if __name__ == "__main__":
+    gate_ratio()
