@@ -19,6 +19,7 @@ SPEC = ActionSpec(
 
 
 def run(call):
+    from ..engine.api import call_api
     from ..engine.call import StepResult
     from .copy_image import wait_for_image
 
@@ -30,13 +31,8 @@ def run(call):
         args["NoReboot"] = inputs["NoReboot"] in (True, "true", "True")
     if inputs.get("BlockDeviceMappings"):
         args["BlockDeviceMappings"] = inputs["BlockDeviceMappings"]
-    image_id = _ec2_call(call, "CreateImage", args)["ImageId"]
+    image_id = call_api(call, "ec2", "CreateImage", args)["ImageId"]
     state = wait_for_image(call, image_id)
     return StepResult(outputs={"ImageId": image_id, "ImageState": state},
                       response={"ImageId": image_id, "ImageState": state})
 
-
-def _ec2_call(call, api, args):
-    from ..engine.api import call_api
-
-    return call_api(call, "ec2", api, args)
