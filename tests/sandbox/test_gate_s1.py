@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from xacct.credentials import Credentials
 from xacct.engine import run, start_runbook
 from xacct.engine.history import automation_execution
 from xacct.sandbox.embedded import SandboxCloud

@@ -7,7 +7,6 @@ read becomes a finding with its line and column, so one bad file never hides the
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from typing import Any

