@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from xacct.credentials import Credentials
 from xacct.sandbox.embedded import SandboxCloud
 
-HOGE, FOO = "111111111111", "222222222222"
+HOGE, FOO = "444444444441", "444444444442"  # apart from the shipped S4 world's accounts
 V = "2012-10-17"
 ROLE_ARN = f"arn:aws:iam::{FOO}:role/role-kawahara"
 USER_ARN = f"arn:aws:iam::{HOGE}:user/user-kawahara"
@@ -41,8 +41,8 @@ def world():
         {"Effect": "Allow", "Principal": {"AWS": USER_ARN}, "Action": "sts:AssumeRole",
          "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}))
     foo_iam.put_role_policy(RoleName="role-kawahara", PolicyName="list", PolicyDocument=json.dumps(
-        {"Version": V, "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::foo-data"}]}))
-    cloud.client("s3", "us-east-1", foo).create_bucket(Bucket="foo-data")
+        {"Version": V, "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::foo-data-gate"}]}))
+    cloud.client("s3", "us-east-1", foo).create_bucket(Bucket="foo-data-gate")
     user = Credentials(key["AccessKeyId"], key["SecretAccessKey"], None, USER_ARN)
     return cloud, user, device["SerialNumber"], totp
 
@@ -65,9 +65,9 @@ def test_with_a_correct_code_the_bucket_lists(world):
     response = sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="cli", SerialNumber=serial, TokenCode=totp.now())
     role = Credentials.from_response(response["Credentials"], response["AssumedRoleUser"]["Arn"])
     s3 = cloud.client("s3", "us-east-1", role)
-    assert s3.list_objects_v2(Bucket="foo-data")["KeyCount"] == 0
+    assert s3.list_objects_v2(Bucket="foo-data-gate")["KeyCount"] == 0
     with pytest.raises(ClientError) as err:  # the role may list, nothing more
-        s3.put_object(Bucket="foo-data", Key="x", Body=b"1")
+        s3.put_object(Bucket="foo-data-gate", Key="x", Body=b"1")
     assert err.value.response["Error"]["Code"] == "AccessDenied"
     assert "because no identity-based policy allows the s3:PutObject action" in err.value.response["Error"]["Message"]
 

@@ -54,6 +54,8 @@ class Gate:
     def __init__(self) -> None:
         self.principals = Principals()
         self.denials: deque[Denial] = deque(maxlen=2000)
+        # (management account, {member account: SCP levels, root first}) from a world's organization
+        self.organization: tuple[str, dict[str, list]] | None = None
         self._lock = threading.Lock()
 
     # -- wiring --------------------------------------------------------------------------------
@@ -111,7 +113,8 @@ class Gate:
         arn = authorization.resource
         if authorization.action.lower().startswith("sts:assumerole"):
             resource, kind = policies.trust_policy(arn), "trust"
-        elif service == "s3" and arn.startswith("arn:aws:s3:::"):
+        elif service == "s3" and arn.startswith("arn:aws:s3:::") and operation != "CreateBucket":
+            # a new bucket is the caller's; a taken name is S3's own error (BucketAlreadyExists)
             bucket = arn[len("arn:aws:s3:::"):].split("/", 1)[0]
             owner = policies.bucket_owner(bucket) or holder.account
             resource = policies.bucket_policy(bucket)
@@ -120,7 +123,15 @@ class Gate:
         context = {**holder.context(), **extra}
         request = Request(Caller(holder.arn, holder.role_arn), authorization.action, arn,
                           owner or holder.account, context)
-        return request, PolicySet(identity=identity, resource=resource, boundaries=boundaries, resource_kind=kind)
+        return request, PolicySet(identity=identity, resource=resource, boundaries=boundaries, resource_kind=kind,
+                                  scps=self.scps_for(holder.account))
+
+    def scps_for(self, account: str) -> list:
+        """SCPs apply to member accounts, not to the organization's management account."""
+        if self.organization is None:
+            return []
+        management, levels = self.organization
+        return [] if account == management else levels.get(account, [])
 
     def _assume_context(self, holder: Holder, params: dict) -> dict[str, list[str]]:
         context: dict[str, list[str]] = {}

@@ -1,0 +1,199 @@
+"""Building a world into the sandbox: each account's IAM and resources are made through the
+ordinary APIs with an administrator of that account, so moto's state is what AWS's would be.
+References that do not resolve (a managed policy that does not exist, a document file that is
+missing) are findings at their place in the file."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+from ...credentials import Credentials
+from ...document.findings import Finding
+from ...iam import parse_policy
+from .load import World, WorldError
+
+V = "2012-10-17"
+
+
+@dataclass
+class Built:
+    """What a world produced: credentials of its users, by (account, user name)."""
+
+    users: dict[tuple[str, str], Credentials] = field(default_factory=dict)
+    mfa_serials: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def _json(document) -> str:
+    return json.dumps(document if isinstance(document, dict) else json.loads(document))
+
+
+class _Builder:
+    def __init__(self, world: World, cloud, region: str):
+        self.world, self.cloud, self.region = world, cloud, region
+        self.built = Built()
+        self.problems: list[Finding] = []
+
+    def problem(self, path, rule: str, message: str) -> None:
+        mark = self.world.positions.of(path)
+        self.problems.append(Finding(self.world.path, mark.line, mark.column, rule, "error", message))
+
+    def _policy_arn(self, account: str, name_or_arn: str, path) -> str | None:
+        if name_or_arn.startswith("arn:"):
+            return name_or_arn
+        if name_or_arn in (self.world.data["accounts"][account].get("iam", {}).get("policies") or {}):
+            return f"arn:aws:iam::{account}:policy/{name_or_arn}"
+        self.problem(path, "E7006", f"no managed policy '{name_or_arn}' in account {account}; give its ARN or "
+                                    "define it under iam.policies")
+        return None
+
+    def account(self, account: str, spec: dict) -> None:
+        admin = self.cloud.operator(account)
+        iam = self.cloud.client("iam", "us-east-1", admin)
+        section = spec.get("iam") or {}
+        base = ("accounts", account, "iam")
+        for name, document in (section.get("policies") or {}).items():
+            iam.create_policy(PolicyName=name, PolicyDocument=_json(document))
+        for name, group in (section.get("groups") or {}).items():
+            iam.create_group(GroupName=name, Path=group.get("path", "/"))
+            self._attach(iam, account, "group", name, group, base + ("groups", name))
+        for name, user in (section.get("users") or {}).items():
+            self.user(iam, account, name, user, base + ("users", name))
+        for name, role in (section.get("roles") or {}).items():
+            where = base + ("roles", name)
+            args = {"RoleName": name, "AssumeRolePolicyDocument": _json(role.get("trust") or {
+                "Version": V, "Statement": []}), "Path": role.get("path", "/")}
+            if role.get("maxSessionDuration"):
+                args["MaxSessionDuration"] = role["maxSessionDuration"]
+            if role.get("permissionsBoundary"):
+                arn = self._policy_arn(account, role["permissionsBoundary"], where + ("permissionsBoundary",))
+                if arn:
+                    args["PermissionsBoundary"] = arn
+            iam.create_role(**args)
+            self._attach(iam, account, "role", name, role, where)
+        for service in section.get("serviceLinkedRoles") or []:
+            iam.create_service_linked_role(AWSServiceName=service)
+        for region, resources in (spec.get("regions") or {}).items():
+            self.resources(admin, account, region, resources or {}, ("accounts", account, "regions", region))
+
+    def user(self, iam, account: str, name: str, user: dict, where) -> None:
+        args = {"UserName": name, "Path": user.get("path", "/")}
+        if user.get("permissionsBoundary"):
+            arn = self._policy_arn(account, user["permissionsBoundary"], where + ("permissionsBoundary",))
+            if arn:
+                args["PermissionsBoundary"] = arn
+        arn = iam.create_user(**args)["User"]["Arn"]
+        self._attach(iam, account, "user", name, user, where)
+        for group in user.get("groups") or []:
+            iam.add_user_to_group(GroupName=group, UserName=name)
+        if user.get("accessKey"):
+            key = iam.create_access_key(UserName=name)["AccessKey"]
+            self.built.users[(account, name)] = Credentials(key["AccessKeyId"], key["SecretAccessKey"], None, arn)
+        if user.get("mfa"):
+            self.mfa(iam, account, name, user["mfa"]["seed"], where + ("mfa", "seed"))
+
+    def mfa(self, iam, account: str, name: str, seed: str, where) -> None:
+        """A virtual MFA device with the world's seed, so codes can be computed outside xacct."""
+        import base64
+        import binascii
+
+        import pyotp
+        from moto.iam.models import iam_backends
+
+        try:
+            base64.b32decode(seed.upper() + "=" * (-len(seed) % 8))
+        except (binascii.Error, ValueError):
+            self.problem(where, "E7007", "an MFA seed is a base32 string (letters A-Z and digits 2-7)")
+            return
+        serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)["VirtualMFADevice"]["SerialNumber"]
+        device = iam_backends[account]["global"].virtual_mfa_devices[serial]
+        device.base32_string_seed = seed.upper()
+        totp = pyotp.TOTP(seed.upper())
+        iam.enable_mfa_device(UserName=name, SerialNumber=serial, AuthenticationCode1=totp.now(),
+                              AuthenticationCode2=totp.now())
+        self.built.mfa_serials[(account, name)] = serial
+
+    def _attach(self, iam, account: str, kind: str, name: str, spec: dict, where) -> None:
+        put = {"user": iam.put_user_policy, "group": iam.put_group_policy, "role": iam.put_role_policy}[kind]
+        attach = {"user": iam.attach_user_policy, "group": iam.attach_group_policy, "role": iam.attach_role_policy}[kind]
+        key = {"user": "UserName", "group": "GroupName", "role": "RoleName"}[kind]
+        for policy_name, document in (spec.get("policies") or {}).items():
+            put(**{key: name, "PolicyName": policy_name, "PolicyDocument": _json(document)})
+        for i, managed in enumerate(spec.get("managedPolicies") or []):
+            arn = self._policy_arn(account, managed, where + ("managedPolicies", i))
+            if arn:
+                try:
+                    attach(**{key: name, "PolicyArn": arn})
+                except Exception as exc:
+                    self.problem(where + ("managedPolicies", i), "E7006", " ".join(str(exc).split()))
+
+    def resources(self, admin: Credentials, account: str, region: str, spec: dict, where) -> None:
+        s3 = self.cloud.client("s3", region, admin)
+        for name, bucket in (spec.get("buckets") or {}).items():
+            args = {"Bucket": name}
+            if region != "us-east-1":
+                args["CreateBucketConfiguration"] = {"LocationConstraint": region}
+            s3.create_bucket(**args)
+            if bucket and bucket.get("policy"):
+                s3.put_bucket_policy(Bucket=name, Policy=_json(bucket["policy"]))
+            if bucket and bucket.get("encryption"):
+                s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
+                    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": bucket["encryption"]}}]})
+        ssm = self.cloud.client("ssm", region, admin)
+        for name, document in (spec.get("documents") or {}).items():
+            place = where + ("documents", name, "file")
+            path = os.path.join(self.world.folder, document.get("file", ""))
+            if not document.get("file") or not os.path.isfile(path):
+                self.problem(place, "E7008", f"document file {document.get('file')!r} not found beside the world file")
+                continue
+            with open(path, encoding="utf-8") as handle:
+                content = handle.read()
+            ssm.create_document(Name=name, Content=content, DocumentType=document.get("type", "Automation"),
+                                DocumentFormat="JSON" if content.lstrip().startswith("{") else "YAML")
+            if document.get("sharedWith"):
+                ssm.modify_document_permission(Name=name, PermissionType="Share",
+                                               AccountIdsToAdd=[str(a) for a in document["sharedWith"]])
+
+    def organization(self, spec: dict) -> None:
+        """SCP levels for each account: the root's, then each unit's down to the account's."""
+        scps = {name: parse_policy(doc, name) for name, doc in (spec.get("scps") or {}).items()}
+        management = str(spec.get("management", ""))
+
+        def level(names, where):
+            found = []
+            for i, name in enumerate(names or []):
+                if name not in scps:
+                    self.problem(where + (i,), "E7006", f"no SCP named '{name}' under organization.scps")
+                else:
+                    found.append(scps[name])
+            return found
+
+        root = level((spec.get("root") or {}).get("scps"), ("organization", "root", "scps"))
+        levels: dict[str, list] = {}
+
+        def walk(units, above, where):
+            for name, unit in (units or {}).items():
+                here = above + [level(unit.get("scps"), where + (name, "scps"))]
+                for account in unit.get("accounts") or []:
+                    levels[str(account)] = here
+                walk(unit.get("units"), here, where + (name, "units"))
+
+        walk(spec.get("units"), [root], ("organization", "units"))
+        self.cloud.gate.organization = (management, levels)
+
+
+def build_world(world: World, cloud, region: str = "us-east-1") -> Built:
+    builder = _Builder(world, cloud, region)
+    if world.data.get("organization"):
+        builder.organization(world.data["organization"])
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    for account, spec in (world.data.get("accounts") or {}).items():
+        try:
+            builder.account(str(account), spec or {})
+        except (ClientError, BotoCoreError) as exc:  # a name taken already, a value AWS refuses
+            builder.problem(("accounts", account), "E7009", f"account {account}: {' '.join(str(exc).split())}")
+    if builder.problems:
+        raise WorldError(sorted(builder.problems))
+    return builder.built

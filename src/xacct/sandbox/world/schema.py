@@ -1,0 +1,57 @@
+"""What a world file may say, as data: each mapping lists its keys and what each holds.
+
+    world: 1
+    organization:
+      management: "111111111111"
+      scps: {NAME: POLICY}
+      root: {scps: [NAME]}
+      units: {NAME: {accounts: [ID], scps: [NAME], units: {...}}}
+    accounts:
+      "111111111111":
+        alias: hoge
+        iam:
+          policies: {NAME: POLICY}                 # customer managed policies
+          users: {NAME: {accessKey: true, mfa: {seed: BASE32}, policies: {NAME: POLICY},
+                         managedPolicies: [NAME|ARN], groups: [NAME], permissionsBoundary: NAME|ARN}}
+          groups: {NAME: {policies: {NAME: POLICY}, managedPolicies: [NAME|ARN]}}
+          roles: {NAME: {trust: POLICY, path: /, policies: {...}, managedPolicies: [...],
+                         permissionsBoundary: NAME|ARN, maxSessionDuration: 3600}}
+          serviceLinkedRoles: [autoscaling.amazonaws.com]
+        regions:
+          us-east-1:
+            buckets: {NAME: {policy: POLICY, encryption: AES256}}
+            documents: {NAME: {file: PATH, sharedWith: [ID]}}
+"""
+
+from __future__ import annotations
+
+POLICY = "policy"  # an IAM policy document, checked by xacct.iam
+NAME_MAP = "names"  # a mapping whose keys are free names
+
+
+def names(value_schema):
+    return (NAME_MAP, value_schema)
+
+
+POLICIES = names(POLICY)
+USER = {"accessKey": bool, "mfa": {"seed": str}, "policies": POLICIES, "managedPolicies": [str],
+        "groups": [str], "permissionsBoundary": str, "path": str}
+GROUP = {"policies": POLICIES, "managedPolicies": [str], "path": str}
+ROLE = {"trust": POLICY, "path": str, "policies": POLICIES, "managedPolicies": [str], "permissionsBoundary": str,
+        "maxSessionDuration": int, "description": str}
+IAM = {"policies": POLICIES, "users": names(USER), "groups": names(GROUP), "roles": names(ROLE),
+       "serviceLinkedRoles": [str]}
+BUCKET = {"policy": POLICY, "encryption": str}
+DOCUMENT = {"file": str, "sharedWith": [str], "type": str}
+REGION = {"buckets": names(BUCKET), "documents": names(DOCUMENT)}
+ACCOUNT = {"alias": str, "iam": IAM, "regions": names(REGION)}
+
+
+def unit_schema():
+    unit = {"accounts": [str], "scps": [str]}
+    unit["units"] = names(unit)
+    return unit
+
+
+ORGANIZATION = {"management": str, "scps": POLICIES, "root": {"scps": [str]}, "units": names(unit_schema())}
+WORLD = {"world": int, "organization": ORGANIZATION, "accounts": names(ACCOUNT)}

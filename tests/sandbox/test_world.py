@@ -1,0 +1,106 @@
+"""World files: a valid world builds into enforced sandbox accounts (S4's world is shipped); a bad
+one gets findings at line and column; an organization's SCPs bind members, not the management
+account."""
+
+import json
+import textwrap
+from importlib import resources
+
+import pyotp
+import pytest
+from botocore.exceptions import ClientError
+
+from xacct.sandbox.embedded import SandboxCloud
+from xacct.sandbox.world import WorldError, build_world, load_world
+
+S4_WORLD = str(resources.files("xacct") / "examples" / "worlds" / "s4-mfa.yaml")
+ROLE = "arn:aws:iam::222222222222:role/role-kawahara"
+
+
+@pytest.fixture(scope="module")
+def s4():
+    cloud = SandboxCloud(enforce=True)
+    built = build_world(load_world(S4_WORLD), cloud)
+    return cloud, built
+
+
+def test_s4_world_denies_without_mfa_and_allows_with_it(s4):
+    cloud, built = s4
+    user = built.users[("111111111111", "user-kawahara")]
+    serial = built.mfa_serials[("111111111111", "user-kawahara")]
+    sts = cloud.client("sts", "us-east-1", user)
+    with pytest.raises(ClientError) as err:
+        sts.assume_role(RoleArn=ROLE, RoleSessionName="cli")
+    assert err.value.response["Error"]["Message"].endswith(f"sts:AssumeRole on resource: {ROLE}")
+    code = pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").now()  # the world's seed: any authenticator app works
+    response = sts.assume_role(RoleArn=ROLE, RoleSessionName="cli", SerialNumber=serial, TokenCode=code)
+    assert response["AssumedRoleUser"]["Arn"] == "arn:aws:sts::222222222222:assumed-role/role-kawahara/cli"
+
+
+BAD = """\
+world: 1
+accounts:
+  "111111111111":
+    iam:
+      users:
+        alice:
+          accesKey: true
+          policies:
+            broken: {Statement: [{Effect: Perhaps, Action: "*", Resource: "*"}]}
+      roles:
+        r: {maxSessionDuration: long}
+  "12345":
+    alias: short
+"""
+
+
+def test_bad_world_findings_point_at_lines(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD)
+    with pytest.raises(WorldError) as err:
+        load_world(str(path))
+    found = {(f.id, f.line) for f in err.value.findings}
+    assert ("E7002", 7) in found  # unknown key accesKey
+    assert ("E7004", 9) in found  # Effect Perhaps
+    assert ("E7003", 11) in found  # maxSessionDuration is not a number
+    assert ("E7005", 12) in found  # account ID of 5 digits
+    assert all(f.path == str(path) for f in err.value.findings)
+
+
+def test_unresolved_references_are_findings_too(tmp_path):
+    path = tmp_path / "refs.yaml"
+    path.write_text(textwrap.dedent("""\
+        world: 1
+        accounts:
+          "555555555555":
+            iam:
+              users:
+                bob: {managedPolicies: [NoSuchPolicy]}
+            regions:
+              us-east-1:
+                documents:
+                  InstallApp: {file: missing.yaml}
+        """))
+    with pytest.raises(WorldError) as err:
+        build_world(load_world(str(path)), SandboxCloud(enforce=True))
+    assert {(f.id, f.line) for f in err.value.findings} == {("E7006", 6), ("E7008", 10)}
+
+
+def test_scps_bind_members_not_the_management_account(tmp_path):
+    deny_s3 = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}
+    full = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    admin = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    world = {"world": 1, "organization": {
+        "management": "666666666666", "scps": {"FullAWSAccess": full, "NoBucketLists": deny_s3},
+        "root": {"scps": ["FullAWSAccess"]},
+        "units": {"Workloads": {"accounts": ["777777777777"], "scps": ["FullAWSAccess", "NoBucketLists"]}}},
+        "accounts": {acct: {"iam": {"users": {"ops": {"accessKey": True, "policies": {"admin": admin}}}}}
+                     for acct in ("666666666666", "777777777777")}}
+    path = tmp_path / "org.yaml"
+    path.write_text(json.dumps(world))
+    cloud = SandboxCloud(enforce=True)
+    built = build_world(load_world(str(path)), cloud)
+    cloud.client("s3", "us-east-1", built.users[("666666666666", "ops")]).list_buckets()
+    with pytest.raises(ClientError) as err:
+        cloud.client("s3", "us-east-1", built.users[("777777777777", "ops")]).list_buckets()
+    assert err.value.response["Error"]["Message"].endswith("with an explicit deny in a service control policy")
