@@ -96,13 +96,14 @@ def demo() -> None:
     sys.exit(run_demo())
 
 
-from .commands import executions, explain, run, signal, stop  # noqa: E402  (commands register on `cli`)
+from .commands import executions, explain, run, sandbox, signal, stop  # noqa: E402  (commands register on `cli`)
 
 cli.add_command(run.run)
 cli.add_command(executions.executions)
 cli.add_command(stop.stop)
 cli.add_command(signal.signal)
 cli.add_command(explain.explain)
+cli.add_command(sandbox.sandbox)
 
 
 def main() -> None:

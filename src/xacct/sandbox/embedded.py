@@ -122,15 +122,11 @@ class SandboxCloud(Cloud):
         """The sandbox over HTTP on 127.0.0.1, started on first use (script processes need it)."""
         with self._server_lock:
             if self._server is None:
-                import logging
+                from .server import SandboxServer
 
-                from moto.server import ThreadedMotoServer
-
-                logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request lines on the user's terminal
-                self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+                self._server = SandboxServer(self.gate if self.enforce else None)
                 self._server.start()
-            host, port = self._server._server.server_address
-            return f"http://{host}:{port}"
+            return self._server.url
 
     def script_environment(self, credentials: Credentials, region: str) -> dict[str, str]:
         env = super().script_environment(credentials, region)

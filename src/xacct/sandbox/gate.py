@@ -77,6 +77,10 @@ class Gate:
         return None
 
     # -- deciding -------------------------------------------------------------------------------
+    def record(self, access_key_id: str, refused: "AccessRefused", code: str) -> None:
+        with self._lock:
+            self.denials.append(Denial(access_key_id, refused.request, refused.decision, code, refused.message))
+
     def _before_call(self, region: str, access_key_id: str, model, context, **_):
         service = model.service_model.service_name
         params = context.get("xacct_params", {})
@@ -84,8 +88,7 @@ class Gate:
             self.check(service, model.name, params, region, access_key_id)
         except AccessRefused as refused:
             code = refused.code if refused.code != "AccessDenied*" else _error_code(model.service_model)
-            with self._lock:
-                self.denials.append(Denial(access_key_id, refused.request, refused.decision, code, refused.message))
+            self.record(access_key_id, refused, code)
             parsed = {"Error": {"Code": code, "Message": refused.message},
                       "ResponseMetadata": {"HTTPStatusCode": refused.status}}
             return response(context.get("xacct_request", _Url()), refused.status, b""), parsed
@@ -149,13 +152,16 @@ class Gate:
         return context
 
     def _after_assume(self, parsed, context, **_):
-        params = context.get("xacct_params", {})
         credentials = parsed.get("Credentials") if isinstance(parsed, dict) else None
-        if not credentials:
-            return
+        if credentials:
+            self.after_assume(context.get("xacct_params", {}), credentials["AccessKeyId"],
+                              parsed["AssumedRoleUser"]["Arn"])
+
+    def after_assume(self, params: dict, access_key_id: str, session_arn: str) -> None:
+        """Remember who holds the new session's key, and whether it was obtained with MFA."""
         role = policies.role(str(params.get("RoleArn", "")))
-        self.principals.add_session(credentials["AccessKeyId"], Holder(
-            parsed["AssumedRoleUser"]["Arn"], str(params["RoleArn"]).split(":")[4],
+        self.principals.add_session(access_key_id, Holder(
+            session_arn, str(params["RoleArn"]).split(":")[4],
             role_arn=role.arn if role is not None else str(params["RoleArn"]),
             mfa_at=datetime.now(timezone.utc) if params.get("SerialNumber") else None))
 

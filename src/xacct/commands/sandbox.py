@@ -1,0 +1,75 @@
+"""`xacct sandbox`: the embedded sandbox, served to real clients."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def sandbox():
+    """Work with the embedded sandbox: several AWS accounts in which IAM is enforced.
+
+    \\b
+    Example:
+      xacct sandbox serve --world s4-mfa.yaml
+    """
+
+
+@sandbox.command()
+@click.option("--world", "world_path", type=click.Path(dir_okay=False), required=True,
+              help="The world file: accounts, IAM, resources, organization.")
+@click.option("--port", type=int, default=0, help="The port on 127.0.0.1 (default: any free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False),
+              help="Where to write the AWS config and credentials files (default: a folder under ~/.xacct).")
+@click.option("--ready-file", type=click.Path(dir_okay=False), hidden=True,
+              help="Write the endpoint here once serving (for scripts and tests).")
+def serve(world_path, port, host, profiles_dir, ready_file):
+    """Build WORLD into the sandbox and serve it on 127.0.0.1 through the IAM gate, so that the
+    AWS CLI and any SDK reach it with its own profiles. Writes an AWS config and credentials
+    file with a profile per world user (named ALIAS-USER) whose endpoint is the sandbox.
+
+    \\b
+    Example:
+      xacct sandbox serve --world s4-mfa.yaml --profiles ./sandbox-profiles
+      AWS_CONFIG_FILE=./sandbox-profiles/config AWS_SHARED_CREDENTIALS_FILE=./sandbox-profiles/credentials \\
+        aws sts get-caller-identity --profile hoge-user-kawahara
+    """
+    from ..sandbox.embedded import SandboxCloud
+    from ..sandbox.profiles import write_profiles
+    from ..sandbox.server import SandboxServer
+    from ..sandbox.world import WorldError, build_world, load_world
+
+    try:
+        world = load_world(world_path)
+        cloud = SandboxCloud(enforce=True)
+        built = build_world(world, cloud)
+    except WorldError as exc:
+        for finding in exc.findings:
+            click.echo(finding.text(), err=True)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"xacct: cannot read {world_path}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    server = SandboxServer(cloud.gate, host, port)
+    endpoint = server.start()
+    aliases = {str(a): spec.get("alias") for a, spec in world.data.get("accounts", {}).items()
+               if spec and spec.get("alias")}
+    folder = Path(profiles_dir) if profiles_dir else Path.home() / ".xacct" / "sandbox"
+    config, credentials = write_profiles(folder, endpoint, built.users, aliases, cloud.default_region)
+    click.echo(f"Serving {len(world.data.get('accounts', {}))} accounts on {endpoint}")
+    click.echo(f"  export AWS_CONFIG_FILE={config} AWS_SHARED_CREDENTIALS_FILE={credentials}")
+    for (account, user), serial in sorted(built.mfa_serials.items()):
+        click.echo(f"  MFA device of {user} in {account}: {serial}")
+    click.echo("Ctrl-C stops it.")
+    if ready_file:
+        Path(ready_file).write_text(endpoint)
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        server.stop()
