@@ -68,3 +68,21 @@ def test_bad_files_exit_2_and_say_where(tmp_path):
         assert result.exit_code == 2, text
         assert message in result.output, result.output
         assert "Traceback" not in result.output
+
+
+
+def test_explain_against_a_world():
+    """Each `xacct explain --world` process builds the world into its own sandbox."""
+    import subprocess
+    import sys
+    from importlib import resources
+
+    world = str(resources.files("xacct") / "examples" / "worlds" / "s4-mfa.yaml")
+    base = [sys.executable, "-m", "xacct", "explain", "--world", world,
+            "--principal", "arn:aws:iam::111111111111:user/user-kawahara", "--action", "sts:AssumeRole",
+            "--resource", "arn:aws:iam::222222222222:role/role-kawahara"]
+    denied = subprocess.run(base + ["--output", "json"], capture_output=True, text=True)
+    assert denied.returncode == 1 and json.loads(denied.stdout)["layer"] == "trust"
+    allowed = subprocess.run(base + ["--context", "aws:MultiFactorAuthPresent=true"], capture_output=True, text=True)
+    assert allowed.returncode == 0, allowed.stderr
+    assert CliRunner().invoke(cli, ["explain", "--world", world]).exit_code == 2

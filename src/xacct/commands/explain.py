@@ -9,10 +9,17 @@ import click
 
 
 @click.command()
-@click.option("--request", "request_file", type=click.Path(dir_okay=False), required=True,
+@click.option("--request", "request_file", type=click.Path(dir_okay=False),
               help="A JSON file with the request and the policies that apply to it.")
+@click.option("--world", "world_path", type=click.Path(dir_okay=False),
+              help="Ask about a principal and resource of this world file instead.")
+@click.option("--principal", help="With --world: the user or role ARN that makes the request.")
+@click.option("--action", help="With --world: the IAM action, such as s3:PutEncryptionConfiguration.")
+@click.option("--resource", default="*", help="With --world: the resource ARN.")
+@click.option("--context", "context_items", multiple=True, metavar="KEY=VALUE",
+              help="With --world: a condition key of the request (repeat for more).")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def explain(request_file, output):
+def explain(request_file, world_path, principal, action, resource, context_items, output):
     """Evaluate one request offline, with AWS's policy evaluation logic, and say why it is
     allowed or denied: the layer that decided, the statement (policy, Sid, position), the text
     AWS would answer with, near misses, and the fix. Exit status 0 when allowed, 1 when denied,
@@ -20,15 +27,25 @@ def explain(request_file, output):
 
     The file has keys principal, action, resource, resourceAccount, context, identityPolicies,
     resourcePolicy, permissionsBoundaries, sessionPolicy, scps and rcps (levels of the
-    organization, root first, each a list of policies).
+    organization, root first, each a list of policies). With --world, the policies are those of
+    a world file's accounts: name the principal, the action and the resource instead.
 
     \\b
-    Example:
+    Examples:
       xacct explain --request assume-role.json --output json
+      xacct explain --world s4-mfa.yaml --principal arn:aws:iam::111111111111:user/user-kawahara \\
+        --action sts:AssumeRole --resource arn:aws:iam::222222222222:role/role-kawahara
     """
-    from ..iam import evaluate, explain as explain_decision, render_text
     from ..iam.request_file import RequestFileError, load_request
 
+    if world_path:
+        if request_file or not principal or not action:
+            raise click.UsageError("--world takes --principal and --action (and --resource), not --request")
+        request, decision = _ask_world(world_path, principal, action, resource, context_items)
+        _show(request, decision, output)
+        return
+    if not request_file:
+        raise click.UsageError("give --request FILE, or --world with --principal and --action")
     try:
         with open(request_file, encoding="utf-8") as handle:
             text = handle.read()
@@ -40,9 +57,41 @@ def explain(request_file, output):
     except RequestFileError as exc:
         click.echo(f"xacct: {request_file}: {exc}", err=True)
         sys.exit(2)
-    decision = evaluate(request, policies)
+    from ..iam import evaluate
+
+    _show(request, evaluate(request, policies), output)
+
+
+def _show(request, decision, output):
+    from ..iam import explain as explain_decision, render_text
+
     if output == "json":
         click.echo(json.dumps(explain_decision(request, decision), indent=2))
     else:
         click.echo(render_text(request, decision))
     sys.exit(0 if decision.allowed else 1)
+
+
+def _ask_world(world_path, principal, action, resource, context_items):
+    from ..sandbox.embedded import SandboxCloud
+    from ..sandbox.world import WorldError, build_world, load_world
+
+    context = {}
+    for item in context_items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--context")
+        context.setdefault(key, []).append(value)
+    if not principal.startswith("arn:") or principal.count(":") < 5:
+        raise click.BadParameter("a user or role ARN", param_hint="--principal")
+    try:
+        cloud = SandboxCloud(enforce=True)
+        build_world(load_world(world_path), cloud)
+    except WorldError as exc:
+        for finding in exc.findings:
+            click.echo(finding.text(), err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(f"xacct: cannot read {world_path}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    return cloud.gate.decide(principal, action, resource, context)

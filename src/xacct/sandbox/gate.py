@@ -109,6 +109,15 @@ class Gate:
                 raise AccessRefused("AccessDenied*", denied_message(request, decision), decision=decision,
                                     request=request)
 
+    def decide(self, principal_arn: str, action: str, resource: str, context: dict[str, list[str]]):
+        """The Decision for a principal of the sandbox (a user, or a role as one of its sessions)
+        on an IAM action and resource, without making any call: `xacct explain --world`."""
+        holder = _holder_for(principal_arn)
+        account = resource.split(":")[4] if resource.startswith("arn:") and resource.count(":") >= 5 else None
+        request, policy_set = self._request(holder, Authorization(action, resource, account or None),
+                                            action.split(":", 1)[0], "", context)
+        return request, evaluate(request, policy_set)
+
     def _request(self, holder: Holder, authorization: Authorization, service: str, operation: str,
                  extra: dict) -> tuple[Request, PolicySet]:
         identity, boundaries = policies.identity_policies(holder)
@@ -164,6 +173,17 @@ class Gate:
             session_arn, str(params["RoleArn"]).split(":")[4],
             role_arn=role.arn if role is not None else str(params["RoleArn"]),
             mfa_at=datetime.now(timezone.utc) if params.get("SerialNumber") else None))
+
+
+def _holder_for(principal_arn: str) -> Holder:
+    account = principal_arn.split(":")[4]
+    kind, _, name = principal_arn.split(":", 5)[5].partition("/")
+    if kind == "role":
+        short = name.rsplit("/", 1)[-1]
+        return Holder(f"arn:aws:sts::{account}:assumed-role/{short}/xacct-explain", account, role_arn=principal_arn)
+    if kind == "assumed-role":
+        return Holder(principal_arn, account, role_arn=f"arn:aws:iam::{account}:role/{name.split('/')[0]}")
+    return Holder(principal_arn, account, user_name=name.rsplit("/", 1)[-1])
 
 
 def _totp_ok(holder: Holder, serial: str, code: str) -> bool:
