@@ -146,10 +146,10 @@ def test_kill_9_leaves_finished_steps_and_an_interrupted_run(tmp_path, env):
     runner.wait()
     shown = xacct(env, "executions", "show", execution["AutomationExecutionId"], "--output", "json")
     final = json.loads(shown.stdout)["AutomationExecution"]
-    assert final["AutomationExecutionStatus"] == "Failed"
-    assert final["FailureMessage"].startswith("Interrupted:")
+    assert final["AutomationExecutionStatus"] == "Failed", final
+    assert final["FailureMessage"].startswith("Interrupted:"), final
     states = {s["StepName"]: s["StepStatus"] for s in final["StepExecutions"]}
-    assert states == {"first": "Success", "long": "Failed", "after": "Pending", "tidy": "Pending"}
+    assert states == {"first": "Success", "long": "Failed", "after": "Pending", "tidy": "Pending"}, final
     text = xacct(env, "executions", "show", execution["AutomationExecutionId"])
     assert text.returncode == 0 and "Interrupted" in text.stdout
 

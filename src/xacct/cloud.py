@@ -80,6 +80,14 @@ class Cloud:
         arn = self.client("sts", region, credentials).get_caller_identity()["Arn"]
         return Credentials(credentials.access_key_id, credentials.secret_access_key, credentials.session_token, arn)
 
+    def assume_role_as_service(self, service: str, role_arn: str, session_name: str, caller: Credentials,
+                               region: str, source_arn: str | None = None) -> Credentials:
+        """Credentials of `role_arn` as a service would get them for the caller (SSM for an
+        automation's AutomationAssumeRole, Lambda for a function's role). In AWS xacct is not that
+        service, so it assumes the role with the caller's own credentials: the role must trust
+        the caller there."""
+        return self.assume_role(role_arn, session_name, caller, region)
+
     def assume_role(self, role_arn: str, session_name: str, source: Credentials, region: str, **extra) -> Credentials:
         response = self.client("sts", region, source).assume_role(
             RoleArn=role_arn, RoleSessionName=session_name, **extra

@@ -25,8 +25,10 @@ def broken(event, context):
 @pytest.fixture(scope="module")
 def functions(sandbox):
     me = sandbox.caller_credentials()
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
     role = sandbox.client("iam", "us-east-1", me).create_role(
-        RoleName=f"fn-{uuid.uuid4().hex[:6]}", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        RoleName=f"fn-{uuid.uuid4().hex[:6]}", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("index.py", CODE)

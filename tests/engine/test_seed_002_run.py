@@ -7,6 +7,10 @@ from pathlib import Path
 from xacct.engine import run, start_runbook
 
 TEMPLATE = Path(__file__).parents[1] / "fixtures" / "seed002-template.yaml"
+# The seed's inline policy, and the EC2 reads of the AmazonSSMAutomationRole managed policy it attaches.
+ROLE_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Resource": "*", "Action": [
+        "ec2:CreateImage", "ec2:DescribeInstances", "ec2:ModifyImageAttribute", "iam:PassRole", "ec2:Describe*"]}]}
 TRUST_SSM = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 
@@ -21,6 +25,8 @@ def test_ami_is_made_from_the_tagged_instance_and_shared(sandbox, store):
         {"ResourceType": "instance", "Tags": [{"Key": "MyDocument", "Value": "Group1"}]}])["Instances"][0]["InstanceId"]
     role = iam.create_role(RoleName="CreateAndShareAmiRunbookRole",
                            AssumeRolePolicyDocument=json.dumps(TRUST_SSM))["Role"]["Arn"]
+    iam.put_role_policy(RoleName="CreateAndShareAmiRunbookRole", PolicyName="CopyAndShareAmiWithAnotherAccountPolicy",
+                        PolicyDocument=json.dumps(ROLE_POLICY))
     tagged = ec2.describe_instances(Filters=[{"Name": "tag:MyDocument", "Values": ["Group1"]}])
     target = [i["InstanceId"] for r in tagged["Reservations"] for i in r["Instances"] if i["InstanceId"] == instance]
 

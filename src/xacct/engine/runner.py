@@ -114,8 +114,10 @@ def start(document: Document, *, name: str, cloud: Cloud, store: Store, region: 
         parent.children.append(execution)
         store.append(parent.id, "ChildStarted", None, {"ChildExecutionId": execution.id, "DocumentName": name})
     if role:
+        source = f"arn:{cloud.partition}:ssm:{region}:{caller.account}:automation-execution/{execution.id}"
         try:
-            execution.credentials = cloud.assume_role(role, execution.id, caller, region)
+            execution.credentials = cloud.assume_role_as_service("ssm.amazonaws.com", role, execution.id, caller,
+                                                                 region, source)
         except Exception as exc:
             store.append(execution.id, "ExecutionFinished", data={
                 "AutomationExecutionStatus": S.FAILED, "FailureMessage": ASSUME_ROLE_FAILED,

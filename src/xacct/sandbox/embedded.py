@@ -41,10 +41,9 @@ def _start_moto() -> None:
 class SandboxCloud(Cloud):
     poll_seconds = 0.05
 
-    def __init__(self, region: str = "us-east-1", account: str = DEFAULT_ACCOUNT, *, enforce: bool = False) -> None:
-        """`enforce` puts the IAM gate in front of every client this sandbox builds. It is off
-        by default until the sandbox also plays the services' own principals (SSM assuming an
-        automation's role, Auto Scaling's service-linked role), which the engine relies on."""
+    def __init__(self, region: str = "us-east-1", account: str = DEFAULT_ACCOUNT, *, enforce: bool = True) -> None:
+        """`enforce` (the default) puts the IAM gate in front of every client this sandbox builds
+        and of its HTTP endpoint; without it the sandbox is moto as it is."""
         super().__init__()
         from .gate import Gate
 
@@ -104,6 +103,36 @@ class SandboxCloud(Cloud):
     def operator(self, account: str) -> Credentials:
         """Administrator credentials in any sandbox account, to build its contents."""
         return self._create_user(account, OPERATOR_USER, admin=True)
+
+    def assume_role_as_service(self, service: str, role_arn: str, session_name: str, caller: Credentials,
+                               region: str, source_arn: str | None = None) -> Credentials:
+        """As AWS does it: the caller must be allowed iam:PassRole on the role (to that service),
+        and the role's trust policy must let the service assume it, with the aws:SourceAccount
+        and aws:SourceArn the service sends ("Confused deputy prevention")."""
+        if self.enforce:
+            from .gate import AccessRefused
+
+            self.gate.authorize(caller.access_key_id, "iam:PassRole", role_arn,
+                                {"iam:PassedToService": [service]})
+            context = {"aws:SourceAccount": [caller.account or self.account]}
+            if source_arn:
+                context["aws:SourceArn"] = [source_arn]
+            decision = self.gate.service_may_assume(service, role_arn, context)
+            if not decision.allowed:
+                from ..iam import Caller, Request, denied_message
+
+                request = Request(Caller(service), "sts:AssumeRole", role_arn, role_arn.split(":")[4], context)
+                refused = AccessRefused("AccessDenied", denied_message(request, decision), decision=decision,
+                                        request=request)
+                self.gate.record(caller.access_key_id, refused, "AccessDenied")
+                raise refused
+        # the service's own call: made with an administrator of the role's account, past the gate
+        admin = self.operator(role_arn.split(":")[4])
+        sts = self._session().client("sts", region_name=region, **admin.as_client_kwargs())
+        response = sts.assume_role(RoleArn=role_arn, RoleSessionName=session_name[:64])
+        credentials = Credentials.from_response(response["Credentials"], response["AssumedRoleUser"]["Arn"])
+        self.gate.after_assume({"RoleArn": role_arn}, credentials.access_key_id, credentials.arn)
+        return credentials
 
     def explain_denial(self, credentials: Credentials) -> dict | None:
         denial = self.gate.last_denial(credentials.access_key_id)

@@ -109,6 +109,28 @@ class Gate:
                 raise AccessRefused("AccessDenied*", denied_message(request, decision), decision=decision,
                                     request=request)
 
+    def authorize(self, access_key_id: str, action: str, resource: str, context: dict[str, list[str]]) -> None:
+        """Raise AccessRefused unless the key's holder may do `action` on `resource` (for checks
+        services make on the caller's behalf, such as iam:PassRole)."""
+        holder = self.principals.resolve(access_key_id)
+        if holder is None:
+            raise AccessRefused("InvalidClientTokenId", "The security token included in the request is invalid.")
+        account = resource.split(":")[4] if resource.startswith("arn:") and resource.count(":") >= 5 else None
+        request, policy_set = self._request(holder, Authorization(action, resource, account or None),
+                                            action.split(":", 1)[0], "", context)
+        decision = evaluate(request, policy_set)
+        if not decision.allowed:
+            refused = AccessRefused("AccessDeniedException", denied_message(request, decision), decision=decision,
+                                    request=request)
+            self.record(access_key_id, refused, refused.code)
+            raise refused
+
+    def service_may_assume(self, service: str, role_arn: str, context: dict[str, list[str]]) -> Decision:
+        """Whether a service principal (ssm.amazonaws.com) may assume a role: its trust policy
+        decides, with the aws:SourceAccount and aws:SourceArn the service sends."""
+        request = Request(Caller(service), "sts:AssumeRole", role_arn, role_arn.split(":")[4], context)
+        return evaluate(request, PolicySet(resource=policies.trust_policy(role_arn), resource_kind="trust"))
+
     def decide(self, principal_arn: str, action: str, resource: str, context: dict[str, list[str]]):
         """The Decision for a principal of the sandbox (a user, or a role as one of its sessions)
         on an IAM action and resource, without making any call: `xacct explain --world`."""

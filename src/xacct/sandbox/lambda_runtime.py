@@ -75,8 +75,9 @@ def handle_invoke(cloud, request, account: str, region: str):
 def _run(cloud, function, event, region):
     from ..python_process import run_handler
 
-    credentials = cloud.assume_role(function.role, f"lambda-{function.function_name}"[:64],
-                                    cloud.caller_credentials(), region)
+    credentials = cloud.assume_role_as_service("lambda.amazonaws.com", function.role,
+                                               function.function_name[:64], cloud.operator(function.account_id),
+                                               region, function.function_arn)
     env = {"PATH": "/usr/bin:/bin", **(function.environment_vars or {})}
     env.update(cloud.script_environment(credentials, region))
     env["AWS_LAMBDA_FUNCTION_NAME"] = function.function_name
