@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from ..iam import Caller, Decision, PolicySet, Request, denied_message, evaluate
 from ..iam.actions import Authorization, authorizations
-from . import policies
+from . import policies, sharing
 from .principals import Holder, Principals
 from .responses import response
 
@@ -86,12 +86,26 @@ class Gate:
         params = context.get("xacct_params", {})
         try:
             self.check(service, model.name, params, region, access_key_id)
+            served = self.serve(service, model.name, params, access_key_id)
         except AccessRefused as refused:
             code = refused.code if refused.code != "AccessDenied*" else _error_code(model.service_model)
             self.record(access_key_id, refused, code)
             parsed = {"Error": {"Code": code, "Message": refused.message},
                       "ResponseMetadata": {"HTTPStatusCode": refused.status}}
             return response(context.get("xacct_request", _Url()), refused.status, b""), parsed
+        if served is not None:
+            return response(_Url(), 200, b""), {**served, "ResponseMetadata": {"HTTPStatusCode": 200}}
+        return None
+
+    def serve(self, service: str, operation: str, params: dict, access_key_id: str) -> dict | None:
+        """Answer the calls moto cannot, across accounts (a shared document read by its ARN); None
+        lets moto answer. Raises AccessRefused with the service's own error when AWS would."""
+        if service == "ssm" and operation in ("GetDocument", "DescribeDocument"):
+            holder = self.principals.resolve(access_key_id)
+            answer, error = sharing.serve_document(operation, params, holder.account if holder else "")
+            if error:
+                raise AccessRefused(error[0], error[1], status=400)
+            return answer
         return None
 
     def check(self, service: str, operation: str, params: dict, region: str, access_key_id: str) -> None:
@@ -100,6 +114,11 @@ class Gate:
         if holder is None:
             raise AccessRefused("InvalidClientTokenId", "The security token included in the request is invalid.")
         extra: dict[str, list[str]] = {"aws:RequestedRegion": [region]}
+        if service == "ssm" and operation in ("GetDocument", "DescribeDocument"):
+            # another account's document that is not shared "does not exist", before any IAM question
+            _, missing = sharing.serve_document(operation, params, holder.account)
+            if missing:
+                raise AccessRefused(missing[0], missing[1], status=400)
         if service == "sts" and operation == "AssumeRole":
             extra.update(self._assume_context(holder, params))
         for authorization in authorizations(service, operation, params, region=region, account=holder.account):
@@ -154,6 +173,8 @@ class Gate:
             resource = policies.bucket_policy(bucket)
         elif service == "kms" and ":key/" in arn:
             resource, kind = policies.key_policy(arn), "kms"
+        elif service == "ssm" and ":document/" in arn and authorization.resource_account not in (None, holder.account):
+            resource = sharing.document_share_policy(arn)
         context = {**holder.context(), **extra}
         request = Request(Caller(holder.arn, holder.role_arn), authorization.action, arn,
                           owner or holder.account, context)

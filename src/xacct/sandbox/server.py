@@ -51,6 +51,7 @@ class GateMiddleware:
         if call is not None:
             try:
                 self.gate.check(call.service, call.operation, call.params, call.region, call.access_key_id)
+                served = self.gate.serve(call.service, call.operation, call.params, call.access_key_id)
             except AccessRefused as refused:
                 code = refused.code if refused.code != "AccessDenied*" else _error_code(
                     models.service_model(call.service))
@@ -59,6 +60,13 @@ class GateMiddleware:
                 start_response(f"{refused.status} {'Forbidden' if refused.status == 403 else 'Bad Request'}",
                                [("Content-Type", content_type), ("Content-Length", str(len(payload))),
                                 ("x-amzn-ErrorType", code)])
+                return [payload]
+            if served is not None:  # JSON protocols only serve so far (SSM)
+                import json
+
+                payload = json.dumps(served, default=str).encode()
+                start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1"),
+                                          ("Content-Length", str(len(payload)))])
                 return [payload]
         with self.lock:
             chunks = list(self.app(environ, start_response))

@@ -1,0 +1,77 @@
+"""Resources one account shares with others, made real across the sandbox's accounts: moto keeps
+each account's resources apart and records shares without honouring them.
+
+SSM documents ("Sharing SSM documents"): a document shared with an account (or with All) can be
+read from that account by its ARN; to anyone else it "does not exist", as SSM answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..iam import Policy, parse_policy
+
+NOT_FOUND = ("InvalidDocument", "The specified document does not exist.")
+
+
+def _document_arn_parts(name: str) -> tuple[str, str, str] | None:
+    """(region, account, name) of `arn:aws:ssm:REGION:ACCOUNT:document/NAME`."""
+    if not name.startswith("arn:"):
+        return None
+    parts = name.split(":", 5)
+    if len(parts) != 6 or parts[2] != "ssm" or not parts[5].startswith("document/"):
+        return None
+    return parts[3], parts[4], parts[5][len("document/"):]
+
+
+def _documents(account: str, region: str, name: str):
+    from moto.ssm.models import ssm_backends
+
+    try:
+        return ssm_backends[account][region]._get_documents(name)
+    except Exception:
+        return None
+
+
+def shared_with(documents) -> list[str]:
+    return [str(a) for a in documents.describe_permissions().get("AccountIds", [])]
+
+
+def document_share_policy(arn: str) -> Policy | None:
+    """The share of a document, as the resource-based policy it amounts to."""
+    parts = _document_arn_parts(arn)
+    if parts is None:
+        return None
+    region, account, name = parts
+    documents = _documents(account, region, name)
+    if documents is None:
+        return None
+    accounts = shared_with(documents)
+    principal = "*" if any(a.lower() == "all" for a in accounts) else {"AWS": [f"arn:aws:iam::{a}:root" for a in accounts]}
+    statements = [{"Sid": "DocumentShare", "Effect": "Allow", "Principal": principal,
+                   "Action": ["ssm:GetDocument", "ssm:DescribeDocument"], "Resource": arn}] if accounts else []
+    return parse_policy({"Version": "2012-10-17", "Statement": statements}, f"share of document {name}")
+
+
+def serve_document(operation: str, params: dict, caller_account: str) -> tuple[dict | None, tuple | None]:
+    """Answer GetDocument or DescribeDocument for a document of another account, by ARN:
+    (response, None), or (None, (code, message)). (None, None) when it is not such a call."""
+    parts = _document_arn_parts(str(params.get("Name", "")))
+    if parts is None or parts[1] == caller_account:
+        return None, None
+    region, account, name = parts
+    documents = _documents(account, region, name)
+    if documents is None:
+        return None, NOT_FOUND
+    accounts = [a.lower() for a in shared_with(documents)]
+    if caller_account not in accounts and "all" not in accounts:
+        return None, NOT_FOUND
+    from moto.ssm.models import ssm_backends
+
+    backend = ssm_backends[account][region]
+    if operation == "GetDocument":
+        answer: dict[str, Any] = backend.get_document(name, params.get("DocumentVersion"), params.get("VersionName"),
+                                                      params.get("DocumentFormat"))
+        return answer, None
+    description = backend.describe_document(name, params.get("DocumentVersion"), params.get("VersionName"))
+    return {"Document": description}, None
