@@ -119,6 +119,11 @@ class Gate:
             _, missing = sharing.serve_document(operation, params, holder.account)
             if missing:
                 raise AccessRefused(missing[0], missing[1], status=400)
+        if service == "ec2" and operation in sharing.IMAGE_CALLS:
+            sharing.sync_shared_images(holder.account, region)
+            image = params.get("ImageId")
+            if operation == "RunInstances" and image and not sharing.image_visible(holder.account, region, image):
+                raise AccessRefused("InvalidAMIID.NotFound", f"The image id '[{image}]' does not exist", status=400)
         if service == "sts" and operation == "AssumeRole":
             extra.update(self._assume_context(holder, params))
         for authorization in authorizations(service, operation, params, region=region, account=holder.account):

@@ -75,3 +75,34 @@ def serve_document(operation: str, params: dict, caller_account: str) -> tuple[d
         return answer, None
     description = backend.describe_document(name, params.get("DocumentVersion"), params.get("VersionName"))
     return {"Document": description}, None
+
+
+# AMIs ("Share an AMI with specific AWS accounts"): an image whose launch permissions name an
+# account (or the group all) is visible and launchable there, owned by its owner.
+IMAGE_CALLS = {"DescribeImages", "RunInstances", "CopyImage", "CreateLaunchTemplate", "DescribeImageAttribute"}
+
+
+def sync_shared_images(account: str, region: str) -> None:
+    """Show in `account` the images other accounts share with it, and only those."""
+    from moto.ec2.models import ec2_backends
+
+    target = ec2_backends[account][region]
+    shared = set()
+    for other in list(ec2_backends.keys()):
+        if other == account or region not in ec2_backends[other]:
+            continue
+        for image in list(ec2_backends[other][region].amis.values()):
+            if image.ec2_backend is not ec2_backends[other][region]:
+                continue  # a view this account holds of a third account's image
+            if any(p.get("UserId") == account or p.get("Group") == "all" for p in image.launch_permissions):
+                target.amis[image.id] = image
+                shared.add(image.id)
+    for image_id, image in list(target.amis.items()):
+        if image.ec2_backend is not target and image_id not in shared:
+            del target.amis[image_id]
+
+
+def image_visible(account: str, region: str, image_id: str) -> bool:
+    from moto.ec2.models import ec2_backends
+
+    return image_id in ec2_backends[account][region].amis
