@@ -49,6 +49,7 @@ class SandboxCloud(Cloud):
 
         self.enforce = enforce
         self.gate = Gate()
+        self.gate.cloud = self
         _start_moto()
         import boto3
 

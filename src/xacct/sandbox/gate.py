@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from ..iam import Caller, Decision, PolicySet, Request, denied_message, evaluate
 from ..iam.actions import Authorization, authorizations
-from . import policies, sharing
+from . import kms, policies, sharing
 from .principals import Holder, Principals
 from .responses import response
 
@@ -56,6 +56,7 @@ class Gate:
         self.denials: deque[Denial] = deque(maxlen=2000)
         # (management account, {member account: SCP levels, root first}) from a world's organization
         self.organization: tuple[str, dict[str, list]] | None = None
+        self.cloud = None  # the SandboxCloud, for calls the gate carries to another account
         self._lock = threading.Lock()
 
     # -- wiring --------------------------------------------------------------------------------
@@ -106,6 +107,13 @@ class Gate:
             if error:
                 raise AccessRefused(error[0], error[1], status=400)
             return answer
+        if service == "kms" and self.cloud is not None and isinstance(params.get("KeyId"), str):
+            holder = self.principals.resolve(access_key_id)
+            owner = kms.key_account(params["KeyId"], holder.account if holder else "")
+            if holder is not None and owner != holder.account:
+                region = params["KeyId"].split(":")[3]
+                return kms.forward(self.cloud._session(), operation, params, region,
+                                   self.cloud.operator(owner))
         return None
 
     def check(self, service: str, operation: str, params: dict, region: str, access_key_id: str) -> None:
@@ -129,6 +137,9 @@ class Gate:
         for authorization in authorizations(service, operation, params, region=region, account=holder.account):
             request, policy_set = self._request(holder, authorization, service, operation, extra)
             decision = evaluate(request, policy_set)
+            if (not decision.allowed and decision.decision != "explicitDeny" and service == "kms"
+                    and kms.grant_allows(authorization.resource, request.caller, authorization.action)):
+                continue  # a grant allows what no policy does (grants cannot override a Deny)
             if not decision.allowed:
                 raise AccessRefused("AccessDenied*", denied_message(request, decision), decision=decision,
                                     request=request)
