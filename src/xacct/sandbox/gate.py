@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from ..iam import Caller, Decision, PolicySet, Request, denied_message, evaluate
 from ..iam.actions import Authorization, authorizations
-from . import kms, policies, sharing
+from . import kms, launches, policies, sharing
 from .principals import Holder, Principals
 from .responses import response
 
@@ -65,6 +65,8 @@ class Gate:
         events.register_first("before-parameter-build", self._keep_params)
         events.register_first("before-call", lambda **kw: self._before_call(region, access_key_id, **kw))
         events.register("after-call.sts.AssumeRole", lambda **kw: self._after_assume(**kw))
+        events.register("after-call.ec2", lambda **kw: self._after_ec2(region, access_key_id, **kw))
+        events.register("after-call.auto-scaling", lambda **kw: self._after_autoscaling(region, access_key_id, **kw))
 
     @staticmethod
     def _keep_params(params, context, **_):
@@ -87,7 +89,7 @@ class Gate:
         params = context.get("xacct_params", {})
         try:
             self.check(service, model.name, params, region, access_key_id)
-            served = self.serve(service, model.name, params, access_key_id)
+            served = self.serve(service, model.name, params, access_key_id, region)
         except AccessRefused as refused:
             code = refused.code if refused.code != "AccessDenied*" else _error_code(model.service_model)
             self.record(access_key_id, refused, code)
@@ -98,7 +100,7 @@ class Gate:
             return response(_Url(), 200, b""), {**served, "ResponseMetadata": {"HTTPStatusCode": 200}}
         return None
 
-    def serve(self, service: str, operation: str, params: dict, access_key_id: str) -> dict | None:
+    def serve(self, service: str, operation: str, params: dict, access_key_id: str, region: str) -> dict | None:
         """Answer the calls moto cannot, across accounts (a shared document read by its ARN); None
         lets moto answer. Raises AccessRefused with the service's own error when AWS would."""
         if service == "ssm" and operation in ("GetDocument", "DescribeDocument"):
@@ -107,6 +109,14 @@ class Gate:
             if error:
                 raise AccessRefused(error[0], error[1], status=400)
             return answer
+        if service == "autoscaling" and operation in ("DescribeScalingActivities", "DescribeAutoScalingGroups"):
+            holder = self.principals.resolve(access_key_id)
+            if holder is not None:
+                launches.judge_groups(self, holder.account, region)
+                if operation == "DescribeScalingActivities":
+                    return {"Activities": launches.activities(holder.account, region,
+                                                              params.get("AutoScalingGroupName"))}
+            return None
         if service == "kms" and self.cloud is not None and isinstance(params.get("KeyId"), str):
             holder = self.principals.resolve(access_key_id)
             owner = kms.key_account(params["KeyId"], holder.account if holder else "")
@@ -224,6 +234,42 @@ class Gate:
         if credentials:
             self.after_assume(context.get("xacct_params", {}), credentials["AccessKeyId"],
                               parsed["AssumedRoleUser"]["Arn"])
+
+    def _after_ec2(self, region: str, access_key_id: str, model, parsed, context, **_):
+        params = context.get("xacct_params", {})
+        if model.name in ("RegisterImage", "CopyImage") and isinstance(parsed, dict) and parsed.get("ImageId"):
+            launches.remember_image_key(parsed["ImageId"], params)
+        elif model.name == "RunInstances" and isinstance(parsed, dict) and parsed.get("Instances"):
+            holder = self.principals.resolve(access_key_id)
+            if holder is not None:
+                launches.judge_instances(self, Caller(holder.arn, holder.role_arn), holder.account, region,
+                                         [i["InstanceId"] for i in parsed["Instances"]], access_key_id)
+
+    def _after_autoscaling(self, region: str, access_key_id: str, model, **_):
+        holder = self.principals.resolve(access_key_id)
+        if holder is not None and model.name in ("CreateAutoScalingGroup", "UpdateAutoScalingGroup",
+                                                 "SetDesiredCapacity"):
+            launches.judge_groups(self, holder.account, region)
+
+    def record_decision(self, access_key_id: str, denied: tuple, message: str) -> None:
+        request, decision = denied
+        with self._lock:
+            self.denials.append(Denial(access_key_id, request, decision, "Client.InternalError", message))
+
+    def key_use_denied(self, caller, account: str, key_arn: str, actions) -> tuple | None:
+        """(request, Decision) that stops `caller` (of `account`) from using the key for `actions`,
+        with grants counted, or None when every action is allowed."""
+        holder = Holder(caller.arn, account, role_arn=caller.role_arn,
+                        user_name=caller.arn.rsplit("/", 1)[-1] if caller.kind == "user" else None)
+        for action in actions:
+            request, policy_set = self._request(holder, Authorization(action, key_arn, key_arn.split(":")[4]),
+                                                "kms", "", {"kms:GrantIsForAWSResource": ["true"]})
+            decision = evaluate(request, policy_set)
+            if decision.allowed or (decision.decision != "explicitDeny"
+                                    and kms.grant_allows(key_arn, request.caller, action)):
+                continue
+            return request, decision
+        return None
 
     def after_assume(self, params: dict, access_key_id: str, session_arn: str) -> None:
         """Remember who holds the new session's key, and whether it was obtained with MFA."""

@@ -51,7 +51,7 @@ class GateMiddleware:
         if call is not None:
             try:
                 self.gate.check(call.service, call.operation, call.params, call.region, call.access_key_id)
-                served = self.gate.serve(call.service, call.operation, call.params, call.access_key_id)
+                served = self.gate.serve(call.service, call.operation, call.params, call.access_key_id, call.region)
             except AccessRefused as refused:
                 code = refused.code if refused.code != "AccessDenied*" else _error_code(
                     models.service_model(call.service))
@@ -61,7 +61,7 @@ class GateMiddleware:
                                [("Content-Type", content_type), ("Content-Length", str(len(payload))),
                                 ("x-amzn-ErrorType", code)])
                 return [payload]
-            if served is not None:  # JSON protocols only serve so far (SSM)
+            if served is not None and call.protocol in ("json", "rest-json"):  # others fall back to moto
                 import json
 
                 payload = json.dumps(served, default=str).encode()
