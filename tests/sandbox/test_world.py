@@ -104,3 +104,27 @@ def test_scps_bind_members_not_the_management_account(tmp_path):
     with pytest.raises(ClientError) as err:
         cloud.client("s3", "us-east-1", built.users[("777777777777", "ops")]).list_buckets()
     assert err.value.response["Error"]["Message"].endswith("with an explicit deny in a service control policy")
+
+
+def test_s3_world_builds_keys_images_and_shares(tmp_path):
+    """The shipped S3 world: A's encrypted image is visible in B; launching it fails until the
+    key policy names B."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from importlib import resources
+from xacct.sandbox.embedded import SandboxCloud
+from xacct.sandbox.world import build_world, load_world
+cloud = SandboxCloud()
+built = build_world(load_world(str(resources.files('xacct') / 'examples' / 'worlds' / 's3-encrypted-ami.yaml')), cloud)
+ec2 = cloud.client('ec2', 'us-east-1', built.users[('222222222222', 'ops')])
+[image] = ec2.describe_images(Filters=[{'Name': 'name', 'Values': ['web-base-2026-11']}])['Images']
+i = ec2.run_instances(ImageId=image['ImageId'], MinCount=1, MaxCount=1)['Instances'][0]['InstanceId']
+state = ec2.describe_instances(InstanceIds=[i])['Reservations'][0]['Instances'][0]
+print(image['OwnerId'], state['State']['Name'], state['StateReason']['Message'])
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split(None, 2) == ["111111111111", "terminated",
+                                         "Client.InternalError: Client error on launch\n"], out.stderr

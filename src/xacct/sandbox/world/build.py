@@ -129,6 +129,7 @@ class _Builder:
                     self.problem(where + ("managedPolicies", i), "E7006", " ".join(str(exc).split()))
 
     def resources(self, admin: Credentials, account: str, region: str, spec: dict, where) -> None:
+        self.keys_images_instances(admin, account, region, spec, where)
         s3 = self.cloud.client("s3", region, admin)
         for name, bucket in (spec.get("buckets") or {}).items():
             args = {"Bucket": name}
@@ -154,6 +155,46 @@ class _Builder:
             if document.get("sharedWith"):
                 ssm.modify_document_permission(Name=name, PermissionType="Share",
                                                AccountIdsToAdd=[str(a) for a in document["sharedWith"]])
+
+    def keys_images_instances(self, admin: Credentials, account: str, region: str, spec: dict, where) -> None:
+        kms = self.cloud.client("kms", region, admin)
+        keys: dict[str, str] = {}
+        for alias, key in (spec.get("kmsKeys") or {}).items():
+            args = {"Description": (key or {}).get("description", alias)}
+            if key and key.get("policy"):
+                args["Policy"] = _json(key["policy"])
+            arn = kms.create_key(**args)["KeyMetadata"]["Arn"]
+            kms.create_alias(AliasName=f"alias/{alias}", TargetKeyId=arn)
+            keys[alias] = arn
+        ec2 = self.cloud.client("ec2", region, admin)
+        images: dict[str, str] = {}
+        for name, image in (spec.get("images") or {}).items():
+            image = image or {}
+            ebs: dict = {"VolumeSize": 8}
+            if image.get("encryptedWith"):
+                key = image["encryptedWith"]
+                key = key if key.startswith("arn:") else keys.get(key)
+                if key is None:
+                    self.problem(where + ("images", name, "encryptedWith"), "E7006",
+                                 f"no key alias '{image['encryptedWith']}' under kmsKeys of {account} {region}")
+                    continue
+                ebs.update({"Encrypted": True, "KmsKeyId": key})
+            images[name] = ec2.register_image(Name=image.get("name", name), RootDeviceName="/dev/xvda",
+                                              BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": ebs}])["ImageId"]
+            for other in image.get("sharedWith") or []:
+                ec2.modify_image_attribute(ImageId=images[name], LaunchPermission={"Add": [{"UserId": str(other)}]})
+        for name, instance in (spec.get("instances") or {}).items():
+            instance = instance or {}
+            image = instance.get("image", "")
+            image_id = images.get(image, image)
+            if not image_id.startswith("ami-"):
+                self.problem(where + ("instances", name, "image"), "E7006",
+                             f"no image '{image}' under images of {account} {region}")
+                continue
+            tags = [{"Key": "Name", "Value": name}] + [{"Key": k, "Value": str(v)}
+                                                       for k, v in (instance.get("tags") or {}).items()]
+            ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1, InstanceType=instance.get("type", "t3.micro"),
+                              TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])
 
     def organization(self, spec: dict) -> None:
         """SCP levels for each account: the root's, then each unit's down to the account's."""

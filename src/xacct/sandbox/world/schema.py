@@ -21,6 +21,9 @@
           us-east-1:
             buckets: {NAME: {policy: POLICY, encryption: AES256}}
             documents: {NAME: {file: PATH, sharedWith: [ID]}}
+            kmsKeys: {ALIAS: {policy: POLICY, description: TEXT}}
+            images: {NAME: {name: TEXT, encryptedWith: ALIAS|KEY ARN, sharedWith: [ID]}}
+            instances: {NAME: {image: IMAGE NAME|ami-ID, type: t3.micro, tags: {KEY: VALUE}}}
 """
 
 from __future__ import annotations
@@ -43,7 +46,11 @@ IAM = {"policies": POLICIES, "users": names(USER), "groups": names(GROUP), "role
        "serviceLinkedRoles": [str]}
 BUCKET = {"policy": POLICY, "encryption": str}
 DOCUMENT = {"file": str, "sharedWith": [str], "type": str}
-REGION = {"buckets": names(BUCKET), "documents": names(DOCUMENT)}
+KEY = {"policy": POLICY, "description": str}
+IMAGE = {"name": str, "encryptedWith": str, "sharedWith": [str]}
+INSTANCE = {"image": str, "type": str, "tags": names(str)}
+REGION = {"buckets": names(BUCKET), "documents": names(DOCUMENT), "kmsKeys": names(KEY), "images": names(IMAGE),
+          "instances": names(INSTANCE)}
 ACCOUNT = {"alias": str, "iam": IAM, "regions": names(REGION)}
 
 
