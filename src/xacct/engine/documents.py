@@ -63,7 +63,12 @@ def by_name(name: str, cloud: Cloud, credentials: Credentials, region: str, vers
     if response.get("DocumentType") not in (None, "Automation"):
         raise ExecutionRejected("InvalidDocumentType", f"Document {name} is a {response['DocumentType']} document, "
                                                        "not an Automation runbook.")
-    loaded = load_text(f"ssm:{name}", response["Content"])
+    content = response["Content"]
+    if not isinstance(content, str):  # moto hands back a template's Content map as it was given
+        import json
+
+        content = json.dumps(content)
+    loaded = load_text(f"ssm:{name}", content)
     return Runbook(build_document(_only(loaded.documents, name)), response.get("Name", name))
 
 

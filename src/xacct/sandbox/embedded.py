@@ -33,8 +33,10 @@ def _start_moto() -> None:
             from moto import mock_aws
 
             # State machines really run their states; Lambda functions run through lambda_runtime.
+            # AWS managed policies (AmazonSSMAutomationRole, ...) exist in every account, as in AWS.
             _mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True},
-                                     "lambda": {"use_docker": False}})
+                                     "lambda": {"use_docker": False},
+                                     "iam": {"load_aws_managed_policies": True}})
             _mock.start()
 
 

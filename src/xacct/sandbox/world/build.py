@@ -23,6 +23,7 @@ class Built:
 
     users: dict[tuple[str, str], Credentials] = field(default_factory=dict)
     mfa_serials: dict[tuple[str, str], str] = field(default_factory=dict)
+    executions: list[str] = field(default_factory=list)  # runs of the templates' associations
 
 
 def _json(document) -> str:
@@ -30,8 +31,9 @@ def _json(document) -> str:
 
 
 class _Builder:
-    def __init__(self, world: World, cloud, region: str):
+    def __init__(self, world: World, cloud, region: str, store=None):
         self.world, self.cloud, self.region = world, cloud, region
+        self.store = store
         self.built = Built()
         self.problems: list[Finding] = []
 
@@ -76,6 +78,29 @@ class _Builder:
             iam.create_service_linked_role(AWSServiceName=service)
         for region, resources in (spec.get("regions") or {}).items():
             self.resources(admin, account, region, resources or {}, ("accounts", account, "regions", region))
+        for i, template in enumerate(spec.get("templates") or []):
+            self.template(admin, account, template, ("accounts", account, "templates", i))
+
+    def template(self, admin: Credentials, account: str, spec: dict, where) -> None:
+        from .templates import deploy
+
+        path = os.path.join(self.world.folder, spec.get("file", ""))
+        if not spec.get("file") or not os.path.isfile(path):
+            self.problem(where + ("file",), "E7008", f"template file {spec.get('file')!r} not found beside the world file")
+            return
+        if self.store is None:
+            from ...store import Store
+
+            self.store = Store(":memory:")
+        region = spec.get("region", self.region)
+        stack = spec.get("stack") or os.path.splitext(os.path.basename(path))[0]
+        try:
+            deployed = deploy(self.cloud, admin, account, region, path, stack,
+                              {k: str(v) for k, v in (spec.get("parameters") or {}).items()}, self.store)
+        except ValueError as exc:
+            self.problem(where + ("file",), "E7010", str(exc))
+            return
+        self.built.executions += deployed.executions
 
     def user(self, iam, account: str, name: str, user: dict, where) -> None:
         args = {"UserName": name, "Path": user.get("path", "/")}
@@ -224,8 +249,10 @@ class _Builder:
         self.cloud.gate.organization = (management, levels)
 
 
-def build_world(world: World, cloud, region: str = "us-east-1") -> Built:
-    builder = _Builder(world, cloud, region)
+def build_world(world: World, cloud, region: str = "us-east-1", store=None) -> Built:
+    """Build `world` into the sandbox of `cloud`; runs started by templates' associations are
+    recorded in `store` (an in-memory one when none is given)."""
+    builder = _Builder(world, cloud, region, store)
     if world.data.get("organization"):
         builder.organization(world.data["organization"])
     from botocore.exceptions import BotoCoreError, ClientError

@@ -24,6 +24,8 @@
             kmsKeys: {ALIAS: {policy: POLICY, description: TEXT}}
             images: {NAME: {name: TEXT, encryptedWith: ALIAS|KEY ARN, sharedWith: [ID]}}
             instances: {NAME: {image: IMAGE NAME|ami-ID, type: t3.micro, tags: {KEY: VALUE}}}
+        templates:                                 # CloudFormation stacks, deployed after the rest
+          - {file: PATH, region: us-east-1, stack: NAME, parameters: {KEY: VALUE}}
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ IMAGE = {"name": str, "encryptedWith": str, "sharedWith": [str]}
 INSTANCE = {"image": str, "type": str, "tags": names(str)}
 REGION = {"buckets": names(BUCKET), "documents": names(DOCUMENT), "kmsKeys": names(KEY), "images": names(IMAGE),
           "instances": names(INSTANCE)}
-ACCOUNT = {"alias": str, "iam": IAM, "regions": names(REGION)}
+TEMPLATE = {"file": str, "region": str, "stack": str, "parameters": names(str)}
+ACCOUNT = {"alias": str, "iam": IAM, "regions": names(REGION), "templates": [TEMPLATE]}
 
 
 def unit_schema():
