@@ -33,10 +33,9 @@ def _start_moto() -> None:
             from moto import mock_aws
 
             # State machines really run their states; Lambda functions run through lambda_runtime.
-            # AWS managed policies (AmazonSSMAutomationRole, ...) exist in every account, as in AWS.
+            # AWS managed policies come one by one when referred to (managed_policies.py).
             _mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True},
-                                     "lambda": {"use_docker": False},
-                                     "iam": {"load_aws_managed_policies": True}})
+                                     "lambda": {"use_docker": False}})
             _mock.start()
 
 

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from ..iam import Caller, Decision, PolicySet, Request, denied_message, evaluate
 from ..iam.actions import Authorization, authorizations
-from . import kms, launches, policies, sharing
+from . import kms, launches, managed_policies, policies, sharing
 from .principals import Holder, Principals
 from .responses import response
 
@@ -132,6 +132,9 @@ class Gate:
         if holder is None:
             raise AccessRefused("InvalidClientTokenId", "The security token included in the request is invalid.")
         extra: dict[str, list[str]] = {"aws:RequestedRegion": [region]}
+        if service == "iam" and managed_policies.is_aws_managed(params.get("PolicyArn") or
+                                                                params.get("PermissionsBoundary")):
+            managed_policies.ensure(holder.account, params.get("PolicyArn") or params["PermissionsBoundary"])
         if service == "ssm" and operation in ("GetDocument", "DescribeDocument"):
             # another account's document that is not shared "does not exist", before any IAM question
             _, missing = sharing.serve_document(operation, params, holder.account)
