@@ -128,3 +128,39 @@ print(image['OwnerId'], state['State']['Name'], state['StateReason']['Message'])
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split(None, 2) == ["111111111111", "terminated",
                                          "Client.InternalError: Client error on launch\n"], out.stderr
+
+
+def test_rcps_grants_and_snapshots(tmp_path):
+    """RCPs bind the resources of member accounts; a world's key grant lets its grantee decrypt;
+    snapshots are made and shared."""
+    full = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    no_s3_deletes = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket", "Resource": "*"}]}
+    member, other = "161616161611", "161616161612"
+    world = {"world": 1,
+             "organization": {"management": "161616161610", "rcps": {"ProtectBuckets": no_s3_deletes},
+                              "units": {"Data": {"accounts": [member], "rcps": ["ProtectBuckets"]}}},
+             "accounts": {
+                 member: {"iam": {"users": {"ops": {"accessKey": True, "policies": {"all": full}}}},
+                          "regions": {"us-east-1": {
+                              "buckets": {"kept-161616": {}},
+                              "kmsKeys": {"data": {"grants": [{"grantee": f"arn:aws:iam::{other}:user/reader",
+                                                               "operations": ["Decrypt", "DescribeKey"]}]}},
+                              "snapshots": {"backup": {"size": 4, "sharedWith": [other]}}}}},
+                 other: {"iam": {"users": {"reader": {"accessKey": True}}}}}}
+    path = tmp_path / "org.yaml"
+    path.write_text(json.dumps(world))
+    cloud = SandboxCloud()
+    built = build_world(load_world(str(path)), cloud)
+    ops = built.users[(member, "ops")]
+    with pytest.raises(ClientError) as err:
+        cloud.client("s3", "us-east-1", ops).delete_bucket(Bucket="kept-161616")
+    assert err.value.response["Error"]["Message"].endswith("with an explicit deny in a resource control policy")
+    kms = cloud.client("kms", "us-east-1", ops)
+    key = kms.describe_key(KeyId="alias/data")["KeyMetadata"]["Arn"]
+    reader = cloud.client("kms", "us-east-1", built.users[(other, "reader")])
+    assert reader.describe_key(KeyId=key)["KeyMetadata"]["Arn"] == key  # by the grant alone
+    ec2 = cloud.client("ec2", "us-east-1", ops)
+    [snapshot] = ec2.describe_snapshots(OwnerIds=["self"], Filters=[{"Name": "tag:Name", "Values": ["backup"]}])["Snapshots"]
+    permissions = ec2.describe_snapshot_attribute(SnapshotId=snapshot["SnapshotId"], Attribute="createVolumePermission")
+    assert permissions["CreateVolumePermissions"] == [{"UserId": other}]

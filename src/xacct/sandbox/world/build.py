@@ -191,6 +191,12 @@ class _Builder:
             arn = kms.create_key(**args)["KeyMetadata"]["Arn"]
             kms.create_alias(AliasName=f"alias/{alias}", TargetKeyId=arn)
             keys[alias] = arn
+            for grant in (key or {}).get("grants") or []:
+                args = {"KeyId": arn, "GranteePrincipal": grant.get("grantee", ""),
+                        "Operations": grant.get("operations") or ["Decrypt"]}
+                if grant.get("name"):
+                    args["Name"] = grant["name"]
+                kms.create_grant(**args)
         ec2 = self.cloud.client("ec2", region, admin)
         images: dict[str, str] = {}
         for name, image in (spec.get("images") or {}).items():
@@ -208,6 +214,24 @@ class _Builder:
                                               BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": ebs}])["ImageId"]
             for other in image.get("sharedWith") or []:
                 ec2.modify_image_attribute(ImageId=images[name], LaunchPermission={"Add": [{"UserId": str(other)}]})
+        for name, snapshot in (spec.get("snapshots") or {}).items():
+            snapshot = snapshot or {}
+            volume = {"AvailabilityZone": f"{region}a", "Size": snapshot.get("size", 8)}
+            if snapshot.get("encryptedWith"):
+                key = snapshot["encryptedWith"]
+                key = key if key.startswith("arn:") else keys.get(key)
+                if key is None:
+                    self.problem(where + ("snapshots", name, "encryptedWith"), "E7006",
+                                 f"no key alias '{snapshot['encryptedWith']}' under kmsKeys of {account} {region}")
+                    continue
+                volume.update({"Encrypted": True, "KmsKeyId": key})
+            volume_id = ec2.create_volume(**volume)["VolumeId"]
+            snapshot_id = ec2.create_snapshot(VolumeId=volume_id, Description=snapshot.get("description", name),
+                                              TagSpecifications=[{"ResourceType": "snapshot",
+                                                                  "Tags": [{"Key": "Name", "Value": name}]}])["SnapshotId"]
+            for other in snapshot.get("sharedWith") or []:
+                ec2.modify_snapshot_attribute(SnapshotId=snapshot_id, Attribute="createVolumePermission",
+                                              OperationType="add", UserIds=[str(other)])
         for name, instance in (spec.get("instances") or {}).items():
             instance = instance or {}
             image = instance.get("image", "")
@@ -222,31 +246,44 @@ class _Builder:
                               TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])
 
     def organization(self, spec: dict) -> None:
-        """SCP levels for each account: the root's, then each unit's down to the account's."""
-        scps = {name: parse_policy(doc, name) for name, doc in (spec.get("scps") or {}).items()}
+        """SCP and RCP levels for each account: the root's, then each unit's down to the account's."""
         management = str(spec.get("management", ""))
+        found: dict[str, dict[str, list]] = {}
+        full = {"Version": V, "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        for kind in ("scps", "rcps"):
+            defined = {name: parse_policy(doc, name) for name, doc in (spec.get(kind) or {}).items()}
+            # FullAWSAccess is where no SCP is named (AWS attaches it by default); RCPFullAWSAccess is
+            # at every level and cannot be detached ("Resource control policies (RCPs)")
+            always = [parse_policy(full, "RCPFullAWSAccess")] if kind == "rcps" else []
+            default = [parse_policy(full, "FullAWSAccess")] if kind == "scps" else []
 
-        def level(names, where):
-            found = []
-            for i, name in enumerate(names or []):
-                if name not in scps:
-                    self.problem(where + (i,), "E7006", f"no SCP named '{name}' under organization.scps")
-                else:
-                    found.append(scps[name])
-            return found
+            def level(names, where, defined=defined, kind=kind, always=always, default=default):
+                if not names:
+                    return always + default
+                policies = list(always)
+                for i, name in enumerate(names or []):
+                    if name not in defined:
+                        self.problem(where + (i,), "E7006", f"no {kind[:-1].upper()} named '{name}' under "
+                                                            f"organization.{kind}")
+                    else:
+                        policies.append(defined[name])
+                return policies
 
-        root = level((spec.get("root") or {}).get("scps"), ("organization", "root", "scps"))
-        levels: dict[str, list] = {}
+            levels: dict[str, list] = {}
 
-        def walk(units, above, where):
-            for name, unit in (units or {}).items():
-                here = above + [level(unit.get("scps"), where + (name, "scps"))]
-                for account in unit.get("accounts") or []:
-                    levels[str(account)] = here
-                walk(unit.get("units"), here, where + (name, "units"))
+            def walk(units, above, where, level=level, levels=levels, kind=kind):
+                for name, unit in (units or {}).items():
+                    here = above + [level(unit.get(kind), where + (name, kind))]
+                    for account in unit.get("accounts") or []:
+                        levels[str(account)] = here
+                    walk(unit.get("units"), here, where + (name, "units"))
 
-        walk(spec.get("units"), [root], ("organization", "units"))
-        self.cloud.gate.organization = (management, levels)
+            root = level((spec.get("root") or {}).get(kind), ("organization", "root", kind))
+            walk(spec.get("units"), [root], ("organization", "units"))
+            # RCPFullAWSAccess is attached everywhere and cannot be detached: no RCPs means no limit
+            found[kind] = levels if spec.get(kind) else {}
+        self.cloud.gate.organization = (management, found["scps"])
+        self.cloud.gate.rcp_levels = found["rcps"]
 
 
 def build_world(world: World, cloud, region: str = "us-east-1", store=None) -> Built:

@@ -4,8 +4,9 @@
     organization:
       management: "111111111111"
       scps: {NAME: POLICY}
-      root: {scps: [NAME]}
-      units: {NAME: {accounts: [ID], scps: [NAME], units: {...}}}
+      rcps: {NAME: POLICY}
+      root: {scps: [NAME], rcps: [NAME]}
+      units: {NAME: {accounts: [ID], scps: [NAME], rcps: [NAME], units: {...}}}
     accounts:
       "111111111111":
         alias: hoge
@@ -21,7 +22,8 @@
           us-east-1:
             buckets: {NAME: {policy: POLICY, encryption: AES256}}
             documents: {NAME: {file: PATH, sharedWith: [ID]}}
-            kmsKeys: {ALIAS: {policy: POLICY, description: TEXT}}
+            kmsKeys: {ALIAS: {policy: POLICY, description: TEXT, grants: [{grantee: ARN, operations: [Decrypt]}]}}
+            snapshots: {NAME: {size: 8, encryptedWith: ALIAS|KEY ARN, sharedWith: [ID]}}
             images: {NAME: {name: TEXT, encryptedWith: ALIAS|KEY ARN, sharedWith: [ID]}}
             instances: {NAME: {image: IMAGE NAME|ami-ID, type: t3.micro, tags: {KEY: VALUE}}}
         templates:                                 # CloudFormation stacks, deployed after the rest
@@ -48,20 +50,23 @@ IAM = {"policies": POLICIES, "users": names(USER), "groups": names(GROUP), "role
        "serviceLinkedRoles": [str]}
 BUCKET = {"policy": POLICY, "encryption": str}
 DOCUMENT = {"file": str, "sharedWith": [str], "type": str}
-KEY = {"policy": POLICY, "description": str}
+GRANT = {"grantee": str, "operations": [str], "name": str}
+KEY = {"policy": POLICY, "description": str, "grants": [GRANT]}
+SNAPSHOT = {"size": int, "encryptedWith": str, "sharedWith": [str], "description": str}
 IMAGE = {"name": str, "encryptedWith": str, "sharedWith": [str]}
 INSTANCE = {"image": str, "type": str, "tags": names(str)}
 REGION = {"buckets": names(BUCKET), "documents": names(DOCUMENT), "kmsKeys": names(KEY), "images": names(IMAGE),
-          "instances": names(INSTANCE)}
+          "instances": names(INSTANCE), "snapshots": names(SNAPSHOT)}
 TEMPLATE = {"file": str, "region": str, "stack": str, "parameters": names(str)}
 ACCOUNT = {"alias": str, "iam": IAM, "regions": names(REGION), "templates": [TEMPLATE]}
 
 
 def unit_schema():
-    unit = {"accounts": [str], "scps": [str]}
+    unit = {"accounts": [str], "scps": [str], "rcps": [str]}
     unit["units"] = names(unit)
     return unit
 
 
-ORGANIZATION = {"management": str, "scps": POLICIES, "root": {"scps": [str]}, "units": names(unit_schema())}
+ORGANIZATION = {"management": str, "scps": POLICIES, "rcps": POLICIES, "root": {"scps": [str], "rcps": [str]},
+                "units": names(unit_schema())}
 WORLD = {"world": int, "organization": ORGANIZATION, "accounts": names(ACCOUNT)}
