@@ -164,3 +164,18 @@ def test_rcps_grants_and_snapshots(tmp_path):
     [snapshot] = ec2.describe_snapshots(OwnerIds=["self"], Filters=[{"Name": "tag:Name", "Values": ["backup"]}])["Snapshots"]
     permissions = ec2.describe_snapshot_attribute(SnapshotId=snapshot["SnapshotId"], Attribute="createVolumePermission")
     assert permissions["CreateVolumePermissions"] == [{"UserId": other}]
+
+
+@pytest.mark.parametrize("name", ["s0-unshared-runbook.yaml", "s1-missing-permission.yaml", "s2-share-ami.yaml",
+                                  "s3-encrypted-ami.yaml", "s4-mfa.yaml"])
+def test_every_shipped_world_builds(name):
+    """Each in a process of its own: the worlds use the same account IDs."""
+    import subprocess
+    import sys
+
+    code = (f"from importlib import resources\nfrom xacct.sandbox.embedded import SandboxCloud\n"
+            f"from xacct.sandbox.world import build_world, load_world\n"
+            f"path = str(resources.files('xacct') / 'examples' / 'worlds' / {name!r})\n"
+            f"built = build_world(load_world(path), SandboxCloud())\nprint(len(built.users), len(built.executions))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
