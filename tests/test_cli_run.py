@@ -187,3 +187,14 @@ def test_ctrl_c_cancels_and_runs_on_cancel(tmp_path, env):
     assert runner.returncode == 1 and "Cancelling" in err
     final = _wait_for(env, lambda e: e["AutomationExecutionStatus"] == "Cancelled", "Cancelled")
     assert {s["StepName"]: s["StepStatus"] for s in final["StepExecutions"]}["tidy"] == "Success"
+
+
+def test_two_processes_opening_a_new_store_at_once(tmp_path):
+    """Migrations run under the write lock: no "table already exists" when processes race."""
+    code = ("import sys\nfrom xacct.store import Store\nStore(sys.argv[1]).close()\n")
+    for round_ in range(5):
+        path = tmp_path / f"race-{round_}.db"
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+        errors = [p.communicate()[1] for p in procs]
+        assert all(p.returncode == 0 for p in procs), errors

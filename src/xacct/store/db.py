@@ -81,21 +81,23 @@ class Store:
         self._migrate()
 
     def _migrate(self) -> None:
+        """Apply pending migrations. Everything happens under the write lock, so two processes
+        opening a new store at once do not both create its tables."""
         with self._lock:
-            self._db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-            done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
-            for name, sql in MIGRATIONS:
-                if name in done:
-                    continue
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+                done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
+                for name, sql in MIGRATIONS:
+                    if name in done:
+                        continue
                     for statement in filter(str.strip, sql.split(";")):
                         self._db.execute(statement)
                     self._db.execute("INSERT INTO migrations VALUES (?, ?)", (name, now()))
-                    self._db.execute("COMMIT")
-                except Exception:
-                    self._db.execute("ROLLBACK")
-                    raise
+                self._db.execute("COMMIT")
+            except Exception:
+                self._db.execute("ROLLBACK")
+                raise
 
     def transaction(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         with self._lock:
