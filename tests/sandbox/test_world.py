@@ -179,3 +179,35 @@ def test_every_shipped_world_builds(name):
             f"built = build_world(load_world(path), SandboxCloud())\nprint(len(built.users), len(built.executions))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
+
+
+def test_principal_tags_and_organization_id_in_conditions(tmp_path):
+    full = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    by_tag = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets",
+              "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "ops"}}}]}
+    org_only = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::shared-181818",
+         "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-sandbox0001"}}}]}
+    inside, outside, owner = "181818181811", "181818181812", "181818181810"
+    reader = {"accessKey": True, "policies": {"all": full}}
+    world = {"world": 1,
+             "organization": {"management": owner, "id": "o-sandbox0001", "units": {"All": {"accounts": [inside]}}},
+             "accounts": {
+                 owner: {"iam": {"users": {"tagged": {"accessKey": True, "policies": {"by-tag": by_tag}},
+                                           "untagged": {"accessKey": True, "policies": {"by-tag": by_tag}}}},
+                         "regions": {"us-east-1": {"buckets": {"shared-181818": {"policy": org_only}}}}},
+                 inside: {"iam": {"users": {"reader": reader}}},
+                 outside: {"iam": {"users": {"reader": reader}}}}}
+    path = tmp_path / "tags.yaml"
+    path.write_text(json.dumps(world))
+    cloud = SandboxCloud()
+    built = build_world(load_world(str(path)), cloud)
+    cloud.client("iam", "us-east-1", cloud.operator(owner)).tag_user(UserName="tagged",
+                                                                        Tags=[{"Key": "team", "Value": "ops"}])
+    cloud.client("s3", "us-east-1", built.users[(owner, "tagged")]).list_buckets()
+    with pytest.raises(ClientError):
+        cloud.client("s3", "us-east-1", built.users[(owner, "untagged")]).list_buckets()
+    cloud.client("s3", "us-east-1", built.users[(inside, "reader")]).list_objects_v2(Bucket="shared-181818")
+    with pytest.raises(ClientError) as err:
+        cloud.client("s3", "us-east-1", built.users[(outside, "reader")]).list_objects_v2(Bucket="shared-181818")
+    assert "because no resource-based policy allows the s3:ListBucket action" in err.value.response["Error"]["Message"]

@@ -59,6 +59,8 @@ class Gate:
         self.organization: tuple[str, dict[str, list]] | None = None
         self.cloud = None  # the SandboxCloud, for calls the gate carries to another account
         self.rcp_levels: dict[str, list] = {}  # resource account -> RCP levels, root first
+        self.organization_id: str | None = None
+        self.members: set[str] = set()  # the accounts of the organization
         self._lock = threading.Lock()
 
     # -- wiring --------------------------------------------------------------------------------
@@ -206,13 +208,22 @@ class Gate:
             resource, kind = policies.key_policy(arn), "kms"
         elif service == "ssm" and ":document/" in arn and authorization.resource_account not in (None, holder.account):
             resource = sharing.document_share_policy(arn)
-        context = {**holder.context(), **extra}
+        context = {**holder.context(), **self._principal_keys(holder), **extra}
         request = Request(Caller(holder.arn, holder.role_arn), authorization.action, arn,
                           owner or holder.account, context)
         return request, PolicySet(identity=identity, resource=resource, boundaries=boundaries, resource_kind=kind,
                                   scps=self.scps_for(holder.account),
                                   rcps=self.rcp_levels.get(owner or holder.account, [])
                                   if _rcp_applies(authorization.action) else [])
+
+    def _principal_keys(self, holder: Holder) -> dict[str, list[str]]:
+        """aws:PrincipalTag/KEY from the user's or role's tags, aws:PrincipalOrgID in an organization."""
+        keys: dict[str, list[str]] = {}
+        for tag in policies.principal_tags(holder):
+            keys[f"aws:PrincipalTag/{tag['Key']}"] = [tag["Value"]]
+        if self.organization is not None and holder.account in self.members:
+            keys["aws:PrincipalOrgID"] = [self.organization_id or organization_id(self.organization[0])]
+        return keys
 
     def scps_for(self, account: str) -> list:
         """SCPs apply to member accounts, not to the organization's management account."""
@@ -285,6 +296,11 @@ class Gate:
             session_arn, str(params["RoleArn"]).split(":")[4],
             role_arn=role.arn if role is not None else str(params["RoleArn"]),
             mfa_at=datetime.now(timezone.utc) if params.get("SerialNumber") else None))
+
+
+def organization_id(management: str) -> str:
+    """A stable organization ID for a sandbox organization, from its management account."""
+    return "o-" + format(int(management) % (36 ** 10), "x").rjust(10, "0")[:10]
 
 
 def _rcp_applies(action: str) -> bool:

@@ -67,6 +67,19 @@ def identity_policies(holder: Holder) -> tuple[list[Policy], list[Policy]]:
     return policies, boundaries
 
 
+def principal_tags(holder: Holder) -> list[dict]:
+    """The tags of the user, or of the role a session belongs to."""
+    backend = _iam(holder.account)
+    try:
+        if holder.role_arn:
+            return backend.list_role_tags(holder.role_arn.rsplit("/", 1)[-1], None)[0]
+        if holder.user_name:
+            return backend.list_user_tags(holder.user_name)
+    except Exception:
+        return []
+    return []
+
+
 def role(role_arn: str):
     account = role_arn.split(":")[4]
     try:

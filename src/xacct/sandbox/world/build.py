@@ -284,6 +284,17 @@ class _Builder:
             found[kind] = levels if spec.get(kind) else {}
         self.cloud.gate.organization = (management, found["scps"])
         self.cloud.gate.rcp_levels = found["rcps"]
+        self.cloud.gate.organization_id = spec.get("id")
+        members = {a for levels in (found["scps"], found["rcps"]) for a in levels}
+        for unit in _units(spec.get("units")):
+            members.update(str(a) for a in unit.get("accounts") or [])
+        self.cloud.gate.members = members | {management}
+
+
+def _units(units):
+    for unit in (units or {}).values():
+        yield unit
+        yield from _units(unit.get("units"))
 
 
 def build_world(world: World, cloud, region: str = "us-east-1", store=None) -> Built:

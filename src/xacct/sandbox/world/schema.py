@@ -3,6 +3,7 @@
     world: 1
     organization:
       management: "111111111111"
+      id: o-exampleorgid                            # aws:PrincipalOrgID (default: made from management)
       scps: {NAME: POLICY}
       rcps: {NAME: POLICY}
       root: {scps: [NAME], rcps: [NAME]}
@@ -67,6 +68,6 @@ def unit_schema():
     return unit
 
 
-ORGANIZATION = {"management": str, "scps": POLICIES, "rcps": POLICIES, "root": {"scps": [str], "rcps": [str]},
+ORGANIZATION = {"management": str, "id": str, "scps": POLICIES, "rcps": POLICIES, "root": {"scps": [str], "rcps": [str]},
                 "units": names(unit_schema())}
 WORLD = {"world": int, "organization": ORGANIZATION, "accounts": names(ACCOUNT)}
