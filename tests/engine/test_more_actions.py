@@ -198,3 +198,26 @@ def test_a_hung_script_is_killed_at_its_timeout(sandbox, store):
     assert step(result, "hang")["FailureMessage"] == (
         "Step timed out while step is Poll action status for completion. Please refer to Automation Service "
         "Troubleshooting Guide for more diagnosis details.")
+
+
+def test_a_script_invokes_a_function_over_the_sandbox_endpoint(functions, sandbox, store):
+    """Scripts reach the sandbox over HTTP; a Lambda function they invoke really runs there too."""
+    names, _ = functions
+    text = f"""
+    schemaVersion: "0.3"
+    mainSteps:
+      - name: call
+        action: aws:executeScript
+        inputs:
+          Runtime: python3.11
+          Handler: h
+          Script: |
+            import json, boto3
+            def h(events, context):
+                answer = boto3.client("lambda").invoke(FunctionName="{names['handler']}", Payload=json.dumps({{"n": 4}}))
+                return json.loads(answer["Payload"].read())
+        outputs: [{{Name: Twice, Selector: $.Payload.twice, Type: Integer}}]
+    """
+    status, result, execution = run_text(text, sandbox, store)
+    assert status == "Success", result.get("FailureMessage")
+    assert execution.outputs["call"]["Twice"] == 8

@@ -37,7 +37,7 @@ def handle_invoke(cloud, request, account: str, region: str):
         return None
     name = unquote(match.group("name"))
     qualifier = parse_qs(url.query).get("Qualifier", [None])[0]
-    invocation = request.headers.get("X-Amz-Invocation-Type", b"RequestResponse")
+    invocation = request.headers.get("X-Amz-Invocation-Type", b"RequestResponse") or b"RequestResponse"
     invocation = invocation.decode() if isinstance(invocation, bytes) else invocation
     log_type = request.headers.get("X-Amz-Log-Type", b"None")
     log_type = log_type.decode() if isinstance(log_type, bytes) else log_type

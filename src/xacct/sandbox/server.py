@@ -68,11 +68,39 @@ class GateMiddleware:
                 start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1"),
                                           ("Content-Length", str(len(payload)))])
                 return [payload]
+        if call is not None and call.service == "lambda" and call.operation == "Invoke" and self.gate.cloud:
+            answer = self._invoke(environ, headers, body, call)
+            if answer is not None:
+                status, answer_headers, payload = answer
+                start_response(status, answer_headers)
+                return [payload]
         with self.lock:
             chunks = list(self.app(environ, start_response))
         if call is not None and call.service == "sts" and call.operation == "AssumeRole":
             self._remember_session(call, b"".join(chunks))
         return chunks
+
+    def _invoke(self, environ, headers: dict, body: bytes, call):
+        """Lambda Invoke over HTTP runs the function as in process (lambda_runtime), not moto's
+        stand-in answer."""
+        from . import lambda_runtime
+
+        class _Request:  # what handle_invoke reads of a botocore request
+            url = "http://sandbox" + environ.get("PATH_INFO", "/") + (
+                "?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else "")
+
+        request = _Request()
+        request.headers = {k.title(): v for k, v in headers.items()}
+        request.body = body
+        holder = self.gate.principals.resolve(call.access_key_id)
+        if holder is None:
+            return None
+        answer = lambda_runtime.handle_invoke(self.gate.cloud, request, holder.account, call.region)
+        if answer is None:
+            return None
+        payload = answer.content
+        return f"{answer.status_code} OK", [(k, str(v)) for k, v in answer.headers.items()] + [
+            ("Content-Length", str(len(payload)))], payload
 
     def _remember_session(self, call, body: bytes) -> None:
         try:
