@@ -50,7 +50,9 @@ def by_name(name: str, cloud: Cloud, credentials: Credentials, region: str, vers
     from botocore.exceptions import ClientError
 
     client = cloud.client("ssm", region, credentials)
-    args = {"Name": name, "DocumentFormat": "YAML"}
+    # the format the document was stored in (asking moto for YAML of a template's map gives Python's
+    # repr of it); the loader reads JSON and YAML alike
+    args = {"Name": name}
     if version:
         args["DocumentVersion"] = version
     try:

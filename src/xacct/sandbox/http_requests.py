@@ -29,12 +29,16 @@ class WireCall:
 
 @lru_cache(maxsize=1)
 def _by_signing_name() -> dict[str, str]:
+    """Signing name -> boto3 service name. Several services can share a signing name (lambda and
+    lambda-web); the one named like it wins, then the one with that endpoint prefix."""
     found: dict[str, str] = {}
+    rank: dict[str, int] = {}
     for name in sorted(models.service_names()):
         model = models.service_model(name)
         signing = model.signing_name or name
-        if signing not in found or model.endpoint_prefix == signing:
-            found[signing] = name
+        score = 2 if name == signing else 1 if model.endpoint_prefix == signing else 0
+        if signing not in found or score > rank[signing]:
+            found[signing], rank[signing] = name, score
     return found
 
 
