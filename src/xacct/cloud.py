@@ -47,6 +47,11 @@ class Cloud:
         (the sandbox's gate keeps each Decision; AWS says only what its message says)."""
         return None
 
+    def role_exists(self, role_arn: str) -> bool | None:
+        """Whether the role exists, when this cloud can tell without asking the role's account
+        (the sandbox sees every account; in AWS the caller may not read IAM there)."""
+        return None
+
     # -- shared -------------------------------------------------------------------------------
     def client(self, service: str, region: str, credentials: Credentials):
         """A client for `service` in `region` acting as `credentials`, cached and shared.

@@ -105,6 +105,8 @@ def _show_text(store, result, depth):
         if explanation:
             click.echo(f"{pad}      why: {explanation['decision']} by the {explanation['layer']} layer"
                        + (f" ({explanation['statements'][0]['policy']})" if explanation.get("statements") else ""))
+            if explanation.get("cause"):
+                click.echo(f"{pad}      cause: {explanation['cause']}")
             if explanation.get("fix"):
                 click.echo(f"{pad}      fix: {explanation['fix']}")
         for log in step.get("xacct:Logs", []):

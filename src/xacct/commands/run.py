@@ -41,19 +41,36 @@ def make_cloud(aws: bool, profile: str | None, region: str | None):
 @click.option("--profile", help="The AWS profile to use (implies --aws).")
 @click.option("--region", help="The Region to run in.")
 @click.option("--auto-approve", is_flag=True, help="Approve aws:approve steps and resume aws:pause steps at once.")
+@click.option("--world", "world_path", type=click.Path(dir_okay=False),
+              help="Build this world file into the sandbox first (accounts, roles, documents, resources).")
+@click.option("--accounts", help="Run in these accounts (comma-separated) instead of the caller's: a run across "
+                                 "target locations, as SSM's TargetLocations.")
+@click.option("--regions", help="With --accounts: the Regions to run in (comma-separated; default --region).")
+@click.option("--execution-role-name", default="AWS-SystemsManager-AutomationExecutionRole", show_default=True,
+              help="With --accounts: the role assumed in each target account.")
+@click.option("--max-concurrency", help="With --accounts: how many targets run at once (N or N%; default 1).")
+@click.option("--max-errors", help="With --accounts: stop starting targets after more than this many fail "
+                                   "(N or N%; default no limit).")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
-def run(ctx, runbook, parameters, aws, profile, region, auto_approve, output):
+def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path, accounts, regions,
+        execution_role_name, max_concurrency, max_errors, output):
     """Run RUNBOOK (a file, or the name of a runbook in the account or owned by AWS) and follow
     it step by step. Exit status 0 when the execution ends in Success, 1 otherwise, 2 when it
     cannot start (an unknown runbook, bad parameters, errors in the runbook).
 
-    By default the run happens in xacct's embedded sandbox; --aws (or --profile) runs it in AWS.
+    By default the run happens in xacct's embedded sandbox (built from --world when given);
+    --aws (or --profile) runs it in AWS. With --accounts the run is SSM's run across accounts and
+    Regions: the administration role (AutomationAssumeRole, or
+    AWS-SystemsManager-AutomationAdministrationRole) assumes the execution role in each target,
+    where the runbook is read (it must be shared with that account) and runs.
 
     \\b
     Examples:
       xacct run share-ami.yaml -p InstanceId=i-0123456789abcdef0 -p AccountId=222222222222
       xacct run AWS-RestartEC2Instance -p InstanceId=i-1,i-2 --aws --profile ops --region ap-northeast-1
+      xacct run InstallApp --world s0.yaml --accounts 222222222222 --regions ap-northeast-1 \\
+          -p AutomationAssumeRole=arn:aws:iam::111111111111:role/AWS-SystemsManager-AutomationAdministrationRole
     """
     from ..cli import open_store
     from ..document.validate import validate_file
@@ -78,8 +95,21 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, output):
         if errors:
             click.echo("xacct: SSM accepts this runbook, but the errors above make it fail while it runs", err=True)
     store = open_store(ctx)
+    if world_path and (aws or profile):
+        raise click.UsageError("--world builds the sandbox; it cannot be used with --aws or --profile")
+    if not accounts and (regions or max_concurrency or max_errors):
+        raise click.UsageError("--regions, --max-concurrency and --max-errors go with --accounts")
     try:
         cloud = make_cloud(aws, profile, region)
+        if world_path:
+            _build_world(world_path, cloud, store)
+        if accounts:
+            from .run_across import run_across
+
+            sys.exit(run_across(runbook, cloud=cloud, store=store, region=region or cloud.default_region,
+                                given=given, accounts=accounts, regions=regions,
+                                execution_role_name=execution_role_name, max_concurrency=max_concurrency,
+                                max_errors=max_errors, auto_approve=auto_approve, output=output))
         execution = start_runbook(runbook, cloud=cloud, store=store, region=region, parameters=given,
                                   options=Options(auto_approve=auto_approve))
     except ExecutionRejected as exc:
@@ -107,6 +137,20 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, output):
         if result.get("FailureMessage"):
             click.echo(f"  {result['FailureMessage']}")
     sys.exit(0 if final == "Success" else 1)
+
+
+def _build_world(world_path, cloud, store) -> None:
+    from ..sandbox.world import WorldError, build_world, load_world
+
+    try:
+        build_world(load_world(world_path), cloud, cloud.default_region, store)
+    except WorldError as exc:
+        for finding in exc.findings:
+            click.echo(finding.text(), err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(f"xacct: cannot read {world_path}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
 
 
 def _follow(execution, run_execution) -> str:

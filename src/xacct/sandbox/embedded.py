@@ -144,6 +144,11 @@ class SandboxCloud(Cloud):
 
         return explain(denial.request, denial.decision)
 
+    def role_exists(self, role_arn: str) -> bool | None:
+        from .policies import role
+
+        return role(role_arn) is not None
+
     def owned_document(self, name: str):
         from .owned import owned_document
 

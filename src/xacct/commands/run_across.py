@@ -1,0 +1,86 @@
+"""`xacct run --accounts ...`: a run across target locations, followed to its end."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+
+import click
+
+ACCOUNT = re.compile(r"\d{12}")
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts: str, regions: str | None,
+               execution_role_name: str, max_concurrency: str | None, max_errors: str | None,
+               auto_approve: bool, output: str) -> int:
+    """Start and follow the run; the exit status: 0 when every target succeeded, 1 otherwise,
+    2 when the run cannot start."""
+    from ..engine import ExecutionRejected, Options
+    from ..engine.documents import find_runbook
+    from ..engine.history import automation_execution
+    from ..engine.locations import TargetLocation, run_fanout, start_fanout
+    from ..fanout_view import FanoutProgress, matrix
+
+    account_list = _split(accounts)
+    bad = [a for a in account_list if not ACCOUNT.fullmatch(a)]
+    if bad:
+        raise click.BadParameter(f"{', '.join(bad)}: an account is 12 digits", param_hint="--accounts")
+    location = TargetLocation(account_list, _split(regions) or [region], execution_role_name,
+                              max_concurrency, max_errors)
+    caller = cloud.caller_credentials()
+    try:
+        found = find_runbook(runbook, cloud, caller, region)
+        fanout = start_fanout(found, [location], cloud=cloud, store=store, region=region, given=given,
+                              caller=caller, options=Options(auto_approve=auto_approve),
+                              owned_by_aws=cloud.owned_document(found.name) is not None)
+    except ExecutionRejected as exc:
+        click.echo(f"xacct: {exc.code}: {exc.message}", err=True)
+        return 2
+    total = len(fanout.targets)
+    if output == "text":
+        click.echo(f"Execution {fanout.parent.id} of {found.name} from {caller.account or '?'} {region}: "
+                   f"{total} target locations ({len(location.accounts)} accounts x {len(location.regions)} Regions)")
+        store.listeners.append(FanoutProgress(fanout.parent.id, total))
+    final = _follow(fanout, run_fanout)
+    result = automation_execution(store, fanout.parent.id)
+    if output == "json":
+        children = [automation_execution(store, step["xacct:ChildExecutionId"])
+                    for step in result["StepExecutions"] if step.get("xacct:ChildExecutionId")]
+        click.echo(json.dumps({"AutomationExecution": result, "ChildExecutions": children}, indent=2))
+    else:
+        click.echo(matrix(result["StepExecutions"]))
+        color = "green" if final == "Success" else "red"
+        click.secho(f"Execution {fanout.parent.id}: {final}", fg=color, bold=True)
+        if result.get("FailureMessage"):
+            click.echo(f"  {result['FailureMessage']}")
+        click.echo(f"  every step of every target: xacct executions show {fanout.parent.id[:8]}")
+    return 0 if final == "Success" else 1
+
+
+def _follow(fanout, run_fanout) -> str:
+    """As a single run: Ctrl-C cancels (targets not started are not started; running ones take
+    their onCancel path)."""
+    box: dict = {}
+    done = threading.Event()
+
+    def work():
+        try:
+            box["status"] = run_fanout(fanout)
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="xacct-fanout", daemon=True).start()
+    try:
+        while not done.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        click.echo("\nCancelling (Ctrl-C again to leave at once)...", err=True)
+        fanout.parent.cancel.set()
+        while not done.wait(0.2):
+            pass
+    return box.get("status", "Cancelled")

@@ -1,0 +1,68 @@
+"""What a run across accounts and Regions shows on the terminal: one line per target as it ends,
+with the running count of targets done, running and failed, and at the end a matrix of account
+by Region."""
+
+from __future__ import annotations
+
+import threading
+
+import click
+
+from .engine import status as S
+
+SHORT = {S.SUCCESS: "ok", S.FAILED: "FAILED", S.CANCELLED: "not run", S.TIMED_OUT: "TIMED OUT"}
+COLORS = {S.SUCCESS: "green", S.FAILED: "red", S.CANCELLED: "yellow", S.TIMED_OUT: "red"}
+
+
+class FanoutProgress:
+    """A store listener for the parent execution's events."""
+
+    def __init__(self, parent_id: str, total: int) -> None:
+        self.parent_id, self.total = parent_id, total
+        self.running = self.done = self.failed = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, execution_id: str, kind: str, step: str | None, data: dict) -> None:
+        if execution_id != self.parent_id or step is None:
+            return
+        with self.lock:
+            if kind == "StepStarted":
+                self.running += 1
+                return
+            if kind != "StepFinished":
+                return
+            status = data["StepStatus"]
+            if status != S.CANCELLED or data.get("ChildExecutionId"):
+                self.running -= 1
+            self.done += 1
+            self.failed += status != S.SUCCESS
+            counts = f"[{self.done}/{self.total} done, {self.running} running, {self.failed} failed]"
+            click.secho(f"  {counts} {step.replace('_', ' ')}: {status}", fg=COLORS.get(status))
+            if data.get("FailureMessage"):
+                click.echo(f"      {data['FailureMessage']}")
+            explanation = data.get("xacct:Explanation")
+            if explanation:
+                cause = explanation.get("cause") or explanation.get("message", "")
+                click.echo(f"      why: {explanation.get('layer')}: {cause}")
+                if explanation.get("fix"):
+                    click.echo(f"      fix: {explanation['fix']}")
+
+
+def matrix(steps: list[dict]) -> str:
+    """Account x Region table of the targets' statuses."""
+    cells: dict[tuple[str, str], str] = {}
+    accounts: list[str] = []
+    regions: list[str] = []
+    for step in steps:
+        where = step.get("xacct:TargetLocation")
+        if not where:
+            continue
+        account, region = where["Account"], where["Region"]
+        accounts += [account] if account not in accounts else []
+        regions += [region] if region not in regions else []
+        cells[(account, region)] = SHORT.get(step["StepStatus"], step["StepStatus"])
+    width = max([len(r) for r in regions] + [9])
+    lines = ["account".ljust(14) + "".join(r.ljust(width + 2) for r in regions)]
+    for account in accounts:
+        lines.append(account.ljust(14) + "".join(cells.get((account, r), "-").ljust(width + 2) for r in regions))
+    return "\n".join(line.rstrip() for line in lines)
