@@ -7,6 +7,7 @@ credentials through STS, and for runbooks by name; it never knows which Cloud it
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from typing import Any
 
 from .credentials import Credentials
@@ -18,9 +19,12 @@ class Cloud:
     partition = "aws"
     default_region = "us-east-1"
     poll_seconds = 5.0  # how often waits poll an API
+    MAX_CLIENTS = 256
 
     def __init__(self) -> None:
-        self._clients: dict[tuple, Any] = {}
+        # least recently used first; bounded, as a run across hundreds of accounts makes clients
+        # for credentials it never uses again (about 1 MiB each)
+        self._clients: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
 
     # -- to implement -------------------------------------------------------------------------
@@ -62,7 +66,9 @@ class Cloud:
         key = (service, region, credentials.access_key_id, credentials.session_token)
         with self._lock:
             client = self._clients.get(key)
-            if client is None:
+            if client is not None:
+                self._clients.move_to_end(key)
+            else:
                 from botocore.config import Config
 
                 client = self._session().client(
@@ -73,6 +79,8 @@ class Cloud:
                     **credentials.as_client_kwargs(),
                 )
                 self._clients[key] = client
+                if len(self._clients) > self.MAX_CLIENTS:
+                    self._clients.popitem(last=False)
             return client
 
     def _client_extra(self) -> dict:

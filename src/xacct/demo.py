@@ -1,6 +1,7 @@
 """`xacct demo`: the stories S0 to S4, told on the embedded sandbox. Each chapter shows the
 failure as AWS shows it, xacct's explanation, the fix, and the success. Chapters join as the
-parts of xacct they need land; today: S2 (validation, and runs in the sandbox)."""
+parts of xacct they need land; today: S0 (runs across accounts) and S2 (validation, and runs in
+the sandbox)."""
 
 from __future__ import annotations
 
@@ -74,15 +75,65 @@ def _chapter_s2(cloud, store) -> bool:
             and {"UserId": "222222222222"} in shared)
 
 
+def _run_across(cloud, store, built, runbook: str, accounts: list[str], region: str) -> tuple[str, dict]:
+    from .engine.documents import by_name
+    from .engine.history import automation_execution
+    from .engine.locations import ADMINISTRATION_ROLE, TargetLocation, run_fanout, start_fanout
+    from .fanout_view import FanoutProgress, matrix
+
+    caller = built.users[("111111111111", "ops")]
+    admin = f"arn:aws:iam::111111111111:role/{ADMINISTRATION_ROLE}"
+    click.echo(f"  $ xacct run {runbook} --accounts {','.join(accounts)} --regions {region} "
+               f"-p AutomationAssumeRole={admin}")
+    fanout = start_fanout(by_name(runbook, cloud, caller, region), [TargetLocation(accounts, [region])],
+                          cloud=cloud, store=store, region=region, given={"AutomationAssumeRole": [admin]},
+                          caller=caller)
+    listener = FanoutProgress(fanout.parent.id, len(fanout.targets))
+    store.listeners.append(listener)
+    try:
+        status = run_fanout(fanout)
+    finally:
+        store.listeners.remove(listener)
+    result = automation_execution(store, fanout.parent.id)
+    click.echo("\n".join("  " + line for line in matrix(result["StepExecutions"]).splitlines()))
+    return status, result
+
+
+def _chapter_s0(store) -> bool:
+    from .sandbox.embedded import SandboxCloud
+    from .sandbox.world import build_world, load_world
+
+    region, member = "ap-northeast-1", "222222222222"
+    _say("S0: a custom runbook run from the management account in a member account")
+    cloud = SandboxCloud(region)
+    built = build_world(load_world(_example("worlds/s0-unshared-runbook.yaml")), cloud, region, store)
+    click.echo("The world of s0-unshared-runbook.yaml: the administration role in 111111111111, the execution role\n"
+               "in 222222222222, and InstallApp, a runbook owned by 111111111111 and shared with no one.\n")
+    click.echo("1. Run it in 222222222222; AWS blames the execution role, xacct names the real cause:")
+    failed, _ = _run_across(cloud, store, built, "InstallApp", [member], region)
+    click.echo("\n2. The fix xacct gives: share the runbook with the member account in that Region.")
+    click.echo(f"  $ aws ssm modify-document-permission --name InstallApp --permission-type Share "
+               f"--account-ids-to-add {member} --region {region}")
+    owner = cloud.client("ssm", region, built.users[("111111111111", "ops")])
+    owner.modify_document_permission(Name="InstallApp", PermissionType="Share", AccountIdsToAdd=[member])
+    click.echo("\n3. The same run again:")
+    status, _ = _run_across(cloud, store, built, "InstallApp", [member], region)
+    ec2 = cloud.client("ec2", region, cloud.operator(member))
+    tagged = [t["Value"] for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]
+              for t in i.get("Tags", []) if t["Key"] == "AppInstalled"]
+    click.echo(f"  in {member}: {len(tagged)} instance(s) now tagged AppInstalled\n")
+    return failed == "Failed" and status == "Success" and bool(tagged)
+
+
 def run_demo() -> int:
     from .sandbox.embedded import SandboxCloud
     from .store import Store
 
-    click.secho("xacct demo, on the embedded sandbox (chapters S0, S1, S3 and S4 come with the "
-                "cross-account sandbox)\n", bold=True)
+    click.secho("xacct demo, on the embedded sandbox (chapters S1, S3 and S4 are still to come)\n", bold=True)
     with tempfile.TemporaryDirectory(prefix="xacct-demo-") as tmp:
         store = Store(Path(tmp) / "demo.db")
-        ok = _chapter_s2(SandboxCloud(), store)
+        ok = _chapter_s0(store)
+        ok = _chapter_s2(SandboxCloud(), store) and ok
         store.close()
     click.echo()
     click.secho("demo finished" if ok else "demo did not go as expected", fg="green" if ok else "red")
