@@ -60,6 +60,7 @@ class SandboxCloud(Cloud):
         self._server = None
         self._server_lock = threading.Lock()
         self._operator = self._create_user(account, OPERATOR_USER, admin=True)
+        self.faults = None  # a FaultPlan: throttling and server errors on purpose (faults.py)
 
     def _session(self):
         return self._boto
@@ -70,6 +71,8 @@ class SandboxCloud(Cloud):
             return client
         if self.enforce:
             self.gate.attach(client, region, credentials.access_key_id)
+        if self.faults is not None:
+            self.faults.attach(client)
         if service == "lambda":
             account = credentials.account or self.account
             client.meta.events.register_first(
