@@ -74,7 +74,7 @@ def _show(request, decision, output):
 
 def _ask_world(world_path, principal, action, resource, context_items):
     from ..sandbox.embedded import SandboxCloud
-    from ..sandbox.world import WorldError, build_world, load_world
+    from .run import build_world_or_exit
 
     context = {}
     for item in context_items:
@@ -84,14 +84,6 @@ def _ask_world(world_path, principal, action, resource, context_items):
         context.setdefault(key, []).append(value)
     if not principal.startswith("arn:") or principal.count(":") < 5:
         raise click.BadParameter("a user or role ARN", param_hint="--principal")
-    try:
-        cloud = SandboxCloud(enforce=True)
-        build_world(load_world(world_path), cloud)
-    except WorldError as exc:
-        for finding in exc.findings:
-            click.echo(finding.text(), err=True)
-        sys.exit(2)
-    except OSError as exc:
-        click.echo(f"xacct: cannot read {world_path}: {exc.strerror or exc}", err=True)
-        sys.exit(2)
+    cloud = SandboxCloud(enforce=True)
+    build_world_or_exit(world_path, cloud)
     return cloud.gate.decide(principal, action, resource, context)

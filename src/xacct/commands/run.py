@@ -102,7 +102,7 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
     try:
         cloud = make_cloud(aws, profile, region)
         if world_path:
-            _build_world(world_path, cloud, store)
+            build_world_or_exit(world_path, cloud, store)
         if accounts:
             from .run_across import run_across
 
@@ -125,7 +125,7 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
     if output == "text":
         click.echo(f"Execution {execution.id} of {execution.name} in {execution.account or '?'} {execution.region}")
         store.listeners.append(Progress(execution.id))
-    final = _follow(execution, run_execution)
+    final = follow(lambda: run_execution(execution), execution.cancel)
     result = automation_execution(store, execution.id)
     if output == "json":
         click.echo(json.dumps({"AutomationExecution": result}, indent=2))
@@ -139,7 +139,8 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
     sys.exit(0 if final == "Success" else 1)
 
 
-def _build_world(world_path, cloud, store) -> None:
+def build_world_or_exit(world_path, cloud, store=None) -> None:
+    """Build a world file into the sandbox; bad files get their findings and exit status 2."""
     from ..sandbox.world import WorldError, build_world, load_world
 
     try:
@@ -153,25 +154,25 @@ def _build_world(world_path, cloud, store) -> None:
         sys.exit(2)
 
 
-def _follow(execution, run_execution) -> str:
-    """Run in a worker thread so that Ctrl-C cancels the execution (its onCancel path runs)
-    instead of killing it; a second Ctrl-C leaves at once."""
+def follow(work, cancel) -> str:
+    """Run `work` in a worker thread so that Ctrl-C sets `cancel` (onCancel paths run, targets
+    not started stay so) instead of killing the run; a second Ctrl-C leaves at once."""
     box: dict = {}
     done = threading.Event()
 
-    def work():
+    def target():
         try:
-            box["status"] = run_execution(execution)
+            box["status"] = work()
         finally:
             done.set()
 
-    threading.Thread(target=work, name="xacct-run", daemon=True).start()
+    threading.Thread(target=target, name="xacct-run", daemon=True).start()
     try:
         while not done.wait(0.2):
             pass
     except KeyboardInterrupt:
         click.echo("\nCancelling (Ctrl-C again to leave at once)...", err=True)
-        execution.cancel.set()
+        cancel.set()
         while not done.wait(0.2):  # a second Ctrl-C raises out of here and ends the process
             pass
     return box.get("status", "Cancelled")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 
 import click
 
@@ -25,6 +24,7 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
     from ..engine.history import automation_execution
     from ..engine.locations import TargetLocation, run_fanout, start_fanout
     from ..fanout_view import FanoutProgress, matrix
+    from .run import follow
 
     account_list = _split(accounts)
     bad = [a for a in account_list if not ACCOUNT.fullmatch(a)]
@@ -46,7 +46,7 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
         click.echo(f"Execution {fanout.parent.id} of {found.name} from {caller.account or '?'} {region}: "
                    f"{total} target locations ({len(location.accounts)} accounts x {len(location.regions)} Regions)")
         store.listeners.append(FanoutProgress(fanout.parent.id, total))
-    final = _follow(fanout, run_fanout)
+    final = follow(lambda: run_fanout(fanout), fanout.parent.cancel)
     result = automation_execution(store, fanout.parent.id)
     if output == "json":
         children = [automation_execution(store, step["xacct:ChildExecutionId"])
@@ -60,27 +60,3 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
             click.echo(f"  {result['FailureMessage']}")
         click.echo(f"  every step of every target: xacct executions show {fanout.parent.id[:8]}")
     return 0 if final == "Success" else 1
-
-
-def _follow(fanout, run_fanout) -> str:
-    """As a single run: Ctrl-C cancels (targets not started are not started; running ones take
-    their onCancel path)."""
-    box: dict = {}
-    done = threading.Event()
-
-    def work():
-        try:
-            box["status"] = run_fanout(fanout)
-        finally:
-            done.set()
-
-    threading.Thread(target=work, name="xacct-fanout", daemon=True).start()
-    try:
-        while not done.wait(0.2):
-            pass
-    except KeyboardInterrupt:
-        click.echo("\nCancelling (Ctrl-C again to leave at once)...", err=True)
-        fanout.parent.cancel.set()
-        while not done.wait(0.2):
-            pass
-    return box.get("status", "Cancelled")

@@ -166,12 +166,6 @@ def run_fanout(fanout: Fanout) -> str:
         total = len(location.accounts) * len(location.regions)
         limits[id(location)] = (parse_rate(location.max_concurrency, total, default="1", minimum=1),
                                 parse_rate(location.max_errors, total, default="", minimum=0))
-    location_of = {}
-    index = 0
-    for location in fanout.locations:
-        for _ in range(len(location.accounts) * len(location.regions)):
-            location_of[id(fanout.targets[index])] = location
-            index += 1
     concurrency = max(c for c, _ in limits.values()) if limits else 1
     error_limit = min((e for _, e in limits.values() if e is not None), default=None)
     finished_count = 0
