@@ -139,12 +139,12 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
     sys.exit(0 if final == "Success" else 1)
 
 
-def build_world_or_exit(world_path, cloud, store=None) -> None:
+def build_world_or_exit(world_path, cloud, store=None):
     """Build a world file into the sandbox; bad files get their findings and exit status 2."""
     from ..sandbox.world import WorldError, build_world, load_world
 
     try:
-        build_world(load_world(world_path), cloud, cloud.default_region, store)
+        return build_world(load_world(world_path), cloud, cloud.default_region, store)
     except WorldError as exc:
         for finding in exc.findings:
             click.echo(finding.text(), err=True)
