@@ -1,0 +1,153 @@
+"""`xacct doctor`: find before a run what would make it fail, and fix it."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import click
+
+from .run import parse_parameters
+
+IMAGE_ID = re.compile(r"ami-[0-9a-f]{8,17}")
+
+
+@click.command()
+@click.argument("runbook")
+@click.option("-p", "--parameter", "parameters", multiple=True, metavar="NAME=VALUE",
+              help="A runbook parameter, as for xacct run (known values make the checks exact).")
+@click.option("--accounts", help="The target accounts of a run across accounts (comma-separated).")
+@click.option("--regions", help="With --accounts: the target Regions (comma-separated; default --region).")
+@click.option("--execution-role-name", default="AWS-SystemsManager-AutomationExecutionRole", show_default=True)
+@click.option("--region", help="The Region the run starts in.")
+@click.option("--world", "world_path", type=click.Path(dir_okay=False), help="Check this world, in the sandbox.")
+@click.option("--aws", is_flag=True, help="Check real AWS with your credentials instead of the sandbox.")
+@click.option("--profile", help="The AWS profile to use (implies --aws).")
+@click.option("--read-role-name", default="OrganizationAccountAccessRole", show_default=True,
+              help="In AWS: the role assumed in other accounts to read their IAM, SSM, EC2 and KMS state.")
+@click.option("--as", "as_arn", metavar="ARN", help="In the sandbox: the world user who starts the run.")
+@click.option("--role-arn", help="A role the caller assumes first (as a profile's role_arn).")
+@click.option("--mfa-serial", help="The MFA device the caller signs in with for --role-arn.")
+@click.option("--apply", "apply_fixes", is_flag=True, help="Make the fixes, after showing them and asking.")
+@click.option("--yes", is_flag=True, help="With --apply: do not ask.")
+@click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def doctor(runbook, parameters, accounts, regions, execution_role_name, region, world_path, aws, profile,
+           read_role_name, as_arn, role_arn, mfa_serial, apply_fixes, yes, output):
+    """Find what would make RUNBOOK fail before it runs: a runbook not shared with a target
+    account, execution or administration roles missing or not trusting each other, permissions
+    the runbook's API calls need (by their IAM names), MFA a role's trust policy requires, and
+    AMIs whose KMS keys or launch permissions a target lacks. Each finding has a stable ID, the
+    account/Region it concerns, the cause, and the fix as an AWS CLI command or a policy statement.
+
+    Exit status: 0 when nothing would fail, 1 when a finding is an error, 2 when the check cannot
+    start.
+
+    \b
+    Examples:
+      xacct doctor InstallApp --world s0.yaml --accounts 222222222222 --regions ap-northeast-1
+      xacct doctor AWS-EnableS3BucketEncryption --aws --profile ops --accounts 222222222222,333333333333 \\
+          --regions us-east-1,ap-northeast-1 -p BucketName=logs
+      xacct doctor InstallApp --world s0.yaml --accounts 222222222222 --apply --yes
+    """
+    from ..doctor import Checkup, Reader, diagnose
+    from ..engine import ExecutionRejected
+    from ..engine.documents import find_runbook
+    from .run import build_world_or_exit, make_cloud
+    from .run_across import ACCOUNT, _split
+
+    if world_path and (aws or profile):
+        raise click.UsageError("--world builds the sandbox; it cannot be used with --aws or --profile")
+    if regions and not accounts:
+        raise click.UsageError("--regions goes with --accounts")
+    if yes and not apply_fixes:
+        raise click.UsageError("--yes goes with --apply")
+    given = parse_parameters(parameters)
+    targets_accounts = _split(accounts)
+    bad = [a for a in targets_accounts if not ACCOUNT.fullmatch(a)]
+    if bad:
+        raise click.BadParameter(f"{', '.join(bad)}: an account is 12 digits", param_hint="--accounts")
+    try:
+        cloud = make_cloud(aws, profile, region)
+        region = region or cloud.default_region
+        built = build_world_or_exit(world_path, cloud) if world_path else None
+        caller = _caller(cloud, built, as_arn, region)
+        found = find_runbook(runbook, cloud, caller, region)
+        checkup = Checkup(Reader(cloud, caller, region, read_role_name), found, given, region, caller,
+                          targets=[(a, r) for a in targets_accounts for r in (_split(regions) or [region])],
+                          execution_role_name=execution_role_name,
+                          owned_by_aws=cloud.owned_document(found.name) is not None,
+                          role_arn=role_arn, mfa_serial=mfa_serial,
+                          images=sorted({v for values in given.values() for v in values if IMAGE_ID.fullmatch(v)}))
+        findings = diagnose(checkup)
+    except ExecutionRejected as exc:
+        click.echo(f"xacct: {exc.code}: {exc.message}", err=True)
+        sys.exit(2)
+    except click.ClickException:
+        raise
+    except Exception as exc:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if isinstance(exc, (BotoCoreError, ClientError, RuntimeError)):
+            click.echo(f"xacct: {' '.join(str(exc).split())}", err=True)
+            sys.exit(2)
+        raise
+    _show(findings, output)
+    if apply_fixes and findings:
+        findings = _apply(findings, checkup, yes, output)
+    sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
+
+
+def _caller(cloud, built, as_arn, region):
+    if as_arn:
+        if built is None:
+            raise click.UsageError("--as names a world user: use it with --world")
+        for credentials in built.users.values():
+            if credentials.arn == as_arn:
+                return credentials
+        raise click.BadParameter(f"{as_arn} is not a user of the world", param_hint="--as")
+    return cloud.identity(cloud.caller_credentials(), region)
+
+
+def _show(findings, output) -> None:
+    if output == "json":
+        click.echo(json.dumps([f.as_json() for f in findings], indent=2))
+        return
+    if not findings:
+        click.secho("No findings: nothing doctor can foresee would make this run fail.", fg="green")
+        return
+    for finding in findings:
+        color = {"error": "red", "warning": "yellow"}.get(finding.severity)
+        head, _, rest = finding.text().partition("\n")
+        click.secho(head, fg=color, bold=True)
+        click.echo(rest)
+    errors = sum(f.severity == "error" for f in findings)
+    click.echo(f"{len(findings)} finding(s), {errors} error(s); {sum(f.apply is not None for f in findings)} "
+               "can be fixed with --apply")
+
+
+def _apply(findings, checkup, yes, output):
+    from ..doctor import diagnose
+
+    fixable = [f for f in findings if f.apply is not None]
+    if not fixable:
+        click.echo("None of these can be fixed by doctor; the fixes above say what to do.")
+        return findings
+    click.echo("\nDoctor will make these changes, in this order:")
+    for number, finding in enumerate(fixable, 1):
+        click.echo(f"  {number}. [{finding.where}] {finding.id}: {finding.fix}")
+    if not yes and not click.confirm("Make them?", default=False):
+        click.echo("Nothing changed.")
+        return findings
+    for finding in fixable:
+        try:
+            finding.apply()
+        except Exception as exc:
+            click.secho(f"  {finding.where} {finding.id}: failed: {' '.join(str(exc).split())}", fg="red", err=True)
+            break
+        click.secho(f"  {finding.where} {finding.id}: done", fg="green")
+    checkup.reader.read.cache_clear()
+    remaining = diagnose(checkup)
+    click.echo("\nAfter the changes:")
+    _show(remaining, output)
+    return remaining

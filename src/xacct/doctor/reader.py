@@ -1,0 +1,167 @@
+"""How doctor reads the accounts it checks: through the AWS APIs (IAM, SSM, EC2, KMS,
+Organizations), in the sandbox and in AWS alike, then judges locally with xacct.iam.
+
+In the sandbox every account is readable with its operator. In AWS the caller's own account is
+read with the caller's credentials and any other account through a role assumed there
+(`--read-role-name`, OrganizationAccountAccessRole by default: the role AWS Organizations creates
+in the accounts it creates). An account that cannot be read becomes a D901 finding and its checks
+are skipped: doctor never guesses about what it could not see.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+from urllib.parse import unquote
+
+from ..cloud import Cloud
+from ..credentials import Credentials
+from ..iam import Policy, parse_policy
+
+READ_ROLE = "OrganizationAccountAccessRole"
+
+
+def policy_document(document: Any) -> Any:
+    """IAM returns policy documents URL-encoded JSON (boto3 usually decodes them already)."""
+    if isinstance(document, (bytes, bytearray)):
+        document = document.decode()
+    if isinstance(document, str):
+        text = document if document.lstrip().startswith("{") else unquote(document)
+        return json.loads(text)
+    return document
+
+
+class Unreadable(Exception):
+    """An account doctor may not read; its message says why."""
+
+
+class Reader:
+    def __init__(self, cloud: Cloud, caller: Credentials, region: str, read_role_name: str = READ_ROLE) -> None:
+        self.cloud, self.caller, self.region = cloud, caller, region
+        self.read_role_name = read_role_name
+        self._credentials: dict[str, Credentials | Unreadable] = {}
+        self.sandbox = hasattr(cloud, "operator")
+        self.read = lru_cache(maxsize=None)(self._read)  # one call per question per doctor run
+
+    def credentials(self, account: str) -> Credentials:
+        """Credentials that may read `account`; raises Unreadable."""
+        if account not in self._credentials:
+            try:
+                self._credentials[account] = self._reach(account)
+            except Exception as exc:  # AccessDenied on the read role, no such role, ...
+                self._credentials[account] = Unreadable(
+                    f"cannot assume {self.read_role_name} in {account} to read it: {' '.join(str(exc).split())}")
+        found = self._credentials[account]
+        if isinstance(found, Unreadable):
+            raise found
+        return found
+
+    def _reach(self, account: str) -> Credentials:
+        if self.sandbox:
+            return self.cloud.operator(account)
+        if account == self.caller.account:
+            return self.caller
+        arn = f"arn:{self.cloud.partition}:iam::{account}:role/{self.read_role_name}"
+        return self.cloud.assume_role(arn, "xacct-doctor", self.caller, self.region)
+
+    def client(self, service: str, account: str, region: str | None = None):
+        return self.cloud.client(service, region or self.region, self.credentials(account))
+
+    def _read(self, kind: str, *args) -> Any:
+        return getattr(self, "_" + kind)(*args)
+
+    # -- IAM ------------------------------------------------------------------------------------
+    def _role(self, account: str, name: str) -> dict | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            return self.client("iam", account).get_role(RoleName=name)["Role"]
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "NoSuchEntity":
+                return None
+            raise
+
+    def role(self, account: str, name: str) -> dict | None:
+        return self.read("role", account, name)
+
+    def trust_policy(self, account: str, name: str) -> Policy | None:
+        role = self.role(account, name)
+        if role is None:
+            return None
+        return parse_policy(policy_document(role["AssumeRolePolicyDocument"]), f"trust policy of role {name}")
+
+    def _identity_policies(self, account: str, kind: str, name: str) -> tuple[list[Policy], list[Policy]]:
+        """(identity policies, permissions boundaries) of a role or a user, with its groups'."""
+        iam = self.client("iam", account)
+        policies: list[Policy] = []
+        entity = {"role": "RoleName", "user": "UserName", "group": "GroupName"}[kind]
+        title = kind.capitalize()
+        for page in iam.get_paginator(f"list_{kind}_policies").paginate(**{entity: name}):
+            for policy_name in page["PolicyNames"]:
+                document = getattr(iam, f"get_{kind}_policy")(**{entity: name, "PolicyName": policy_name})
+                policies.append(parse_policy(policy_document(document["PolicyDocument"]),
+                                             f"{kind} {name} inline policy {policy_name}"))
+        for page in iam.get_paginator(f"list_attached_{kind}_policies").paginate(**{entity: name}):
+            for attached in page["AttachedPolicies"]:
+                policies.append(self._managed(account, attached["PolicyArn"], attached["PolicyName"]))
+        boundaries: list[Policy] = []
+        if kind in ("role", "user"):
+            entity_data = getattr(iam, f"get_{kind}")(**{entity: name})[title]
+            boundary = (entity_data.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+            if boundary:
+                boundaries.append(self._managed(account, boundary, "permissions boundary " + boundary.rsplit("/")[-1]))
+        if kind == "user":
+            for page in iam.get_paginator("list_groups_for_user").paginate(UserName=name):
+                for group in page["Groups"]:
+                    more, _ = self._identity_policies(account, "group", group["GroupName"])
+                    policies += more
+        return policies, boundaries
+
+    def identity_policies(self, account: str, kind: str, name: str) -> tuple[list[Policy], list[Policy]]:
+        return self.read("identity_policies", account, kind, name)
+
+    def _managed(self, account: str, arn: str, label: str) -> Policy:
+        iam = self.client("iam", account)
+        version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        document = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+        return parse_policy(policy_document(document), label)
+
+    def _mfa_devices(self, account: str, user: str) -> tuple[str, ...]:
+        iam = self.client("iam", account)
+        return tuple(d["SerialNumber"] for d in iam.list_mfa_devices(UserName=user)["MFADevices"])
+
+    def mfa_devices(self, account: str, user: str) -> tuple[str, ...]:
+        return self.read("mfa_devices", account, user)
+
+    # -- Organizations --------------------------------------------------------------------------
+    def _scps(self, account: str) -> list[list[Policy]]:
+        """The SCPs of each level above `account`, root first; none outside an organization, for
+        the management account, or when the caller may not read the organization."""
+        from botocore.exceptions import ClientError
+
+        try:
+            org = self.client("organizations", self.caller.account or account, "us-east-1")
+            details = org.describe_organization()["Organization"]
+            if details["MasterAccountId"] == account:
+                return []  # SCPs do not apply to the management account
+            chain = [account]
+            while True:
+                parent = org.list_parents(ChildId=chain[-1])["Parents"][0]
+                chain.append(parent["Id"])
+                if parent["Type"] == "ROOT":
+                    break
+        except (ClientError, Unreadable, IndexError):
+            return []
+        levels = []
+        for target in reversed(chain):
+            level = []
+            listed = org.list_policies_for_target(TargetId=target, Filter="SERVICE_CONTROL_POLICY")
+            for summary in listed["Policies"]:
+                content = org.describe_policy(PolicyId=summary["Id"])["Policy"]["Content"]
+                level.append(parse_policy(policy_document(content), f"SCP {summary['Name']}"))
+            levels.append(level)
+        return levels
+
+    def scps(self, account: str) -> list[list[Policy]]:
+        return self.read("scps", account)

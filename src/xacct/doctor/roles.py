@@ -1,0 +1,229 @@
+"""The roles of a run: the administration role SSM assumes in the starting account, the
+execution role it assumes in each target ("Setting up management account permissions for
+multi-Region and multi-account automation", Systems Manager User Guide), the assume role of a
+run in one account, and the caller's right to pass it (iam:PassRole)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..iam import Caller, PolicySet, Request, evaluate
+from .checkup import Checkup, split_arn
+from .findings import Finding
+from .judge import compact, policy_json, session_of, trusts, trust_naming
+from .reader import Unreadable
+
+ADMINISTRATION_ROLE = "AWS-SystemsManager-AutomationAdministrationRole"
+SSM = "ssm.amazonaws.com"
+
+
+def _ssm_context(checkup: Checkup, account: str, region: str) -> dict:
+    # what SSM sends when it assumes a role for an execution in `account` ("Cross-service confused
+    # deputy prevention"); the execution ID is not known yet, so any ID stands for it
+    return {"aws:SourceAccount": [account],
+            "aws:SourceArn": [f"arn:{checkup.partition}:ssm:{region}:{account}:automation-execution/"
+                              "00000000-0000-0000-0000-000000000000"]}
+
+
+def _trust_fix(role_name: str, account: str, statement: dict, finding_id: str, cause: str, layer: str,
+               checkup: Checkup, trust) -> Finding:
+    document = dict(trust.document) if trust is not None else {"Version": "2012-10-17", "Statement": []}
+    current = document.get("Statement", [])
+    document["Statement"] = (current if isinstance(current, list) else [current]) + [statement]
+    reader = checkup.reader
+
+    def apply() -> None:
+        reader.client("iam", account).update_assume_role_policy(RoleName=role_name, PolicyDocument=compact(document))
+
+    return Finding(finding_id, "error", account, None, cause,
+                   f"aws iam update-assume-role-policy --role-name {role_name} --policy-document "
+                   f"'{compact(document)}'", statement=statement, layer=layer, apply=apply)
+
+
+def _identity_fix(role_name: str, account: str, statement: dict, policy_name: str, finding_id: str, cause: str,
+                  checkup: Checkup, severity: str = "error", region: str | None = None) -> Finding:
+    reader = checkup.reader
+
+    def apply() -> None:
+        reader.client("iam", account).put_role_policy(RoleName=role_name, PolicyName=policy_name,
+                                                      PolicyDocument=policy_json(statement))
+
+    return Finding(finding_id, severity, account, region, cause,
+                   f"aws iam put-role-policy --role-name {role_name} --policy-name {policy_name} "
+                   f"--policy-document '{policy_json(statement)}'", statement=statement, layer="identity",
+                   apply=apply)
+
+
+def caller_may_pass(checkup: Checkup, role_arn: str, acting: str | None = None) -> Iterator[Finding]:
+    """iam:PassRole: SSM checks that whoever starts the execution may pass its role to SSM."""
+    acting = acting or checkup.acting_arn
+    account, kind, name = split_arn(acting)
+    if kind not in ("user", "role"):
+        return
+    identity, boundaries = checkup.reader.identity_policies(account, kind, name)
+    request = Request(Caller(acting, checkup.role_arn_of(account, name) if kind == "role" else None),
+                      "iam:PassRole", role_arn, role_arn.split(":")[4], {"iam:PassedToService": [SSM]})
+    decision = evaluate(request, PolicySet(identity=identity, boundaries=boundaries,
+                                           scps=checkup.reader.scps(account)))
+    if decision.allowed:
+        return
+    statement = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": role_arn,
+                 "Condition": {"StringEquals": {"iam:PassedToService": SSM}}}
+    cause = (f"{acting} starts the run and must be allowed iam:PassRole on {role_arn} (to {SSM}); "
+             f"{_why(decision)}")
+    if kind == "role":
+        yield _identity_fix(name, account, statement, "xacct-pass-automation-role", "D206", cause, checkup)
+    else:
+        reader = checkup.reader
+
+        def apply() -> None:
+            reader.client("iam", account).put_user_policy(UserName=name, PolicyName="xacct-pass-automation-role",
+                                                          PolicyDocument=policy_json(statement))
+
+        yield Finding("D206", "error", account, None, cause,
+                      f"aws iam put-user-policy --user-name {name} --policy-name xacct-pass-automation-role "
+                      f"--policy-document '{policy_json(statement)}'", statement, "identity", apply)
+
+
+def _why(decision) -> str:
+    if decision.decision == "explicitDeny":
+        return f"{decision.statements[0].ref} denies it"
+    layer = decision.missing or decision.layer
+    words = {"identity": "no identity-based policy allows it", "boundary": "the permissions boundary does not "
+             "allow it", "trust": "the trust policy does not allow it"}
+    return words.get(layer, f"{layer} does not allow it")
+
+
+def service_may_assume(checkup: Checkup, role_arn: str, finding_id: str, what: str,
+                       region: str | None = None) -> Iterator[Finding]:
+    account, _, name = split_arn(role_arn)
+    context = _ssm_context(checkup, account if region else checkup.account, region or checkup.region)
+    role = checkup.reader.role(account, name)
+    if role is None:
+        yield _missing_role(checkup, role_arn, "D201" if finding_id == "D202" else "D207", what)
+        return
+    trust = checkup.reader.trust_policy(account, name)
+    decision = trusts(trust, Caller(SSM), role_arn, context)
+    if decision.allowed:
+        return
+    statement = {"Effect": "Allow", "Principal": {"Service": SSM}, "Action": "sts:AssumeRole"}
+    if region:  # the execution role in a target: as AWS's template scopes it
+        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": account},
+                                  "ArnLike": {"aws:SourceArn": f"arn:{checkup.partition}:ssm:*:{account}:"
+                                                               "automation-execution/*"}}
+    near = "; ".join(str(n) for n in decision.notes)
+    cause = (f"the trust policy of {what} {name} does not let Systems Manager ({SSM}) assume it"
+             + (f" ({near})" if near else ""))
+    yield _trust_fix(name, account, statement, finding_id, cause, "trust", checkup, trust)
+
+
+def _missing_role(checkup: Checkup, role_arn: str, finding_id: str, what: str) -> Finding:
+    account, _, name = split_arn(role_arn)
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": SSM}, "Action": "sts:AssumeRole"}]}
+    reader = checkup.reader
+
+    def apply() -> None:
+        reader.client("iam", account).create_role(RoleName=name, AssumeRolePolicyDocument=compact(trust))
+        reader.read.cache_clear()
+
+    return Finding(finding_id, "error", account, None, f"the {what} {name} does not exist in {account}",
+                   f"aws iam create-role --role-name {name} --assume-role-policy-document '{compact(trust)}'",
+                   layer="trust", apply=apply)
+
+
+def administration(checkup: Checkup) -> Iterator[Finding]:
+    """The administration role: it exists, SSM may assume it, and the caller may pass it."""
+    admin = checkup.assume_role or checkup.role_arn_of(checkup.account, ADMINISTRATION_ROLE)
+    yield from service_may_assume(checkup, admin, "D202", "administration role")
+    yield from caller_may_pass(checkup, admin)
+
+
+def assume_role(checkup: Checkup) -> Iterator[Finding]:
+    """A run in one account with AutomationAssumeRole: SSM assumes that role."""
+    if checkup.assume_role:
+        yield from service_may_assume(checkup, checkup.assume_role, "D207", "assume role")
+        yield from caller_may_pass(checkup, checkup.assume_role)
+
+
+def execution_role(checkup: Checkup, account: str) -> Iterator[Finding]:
+    """In one target account: the execution role exists, trusts the administration role, and the
+    administration role's policies allow assuming it."""
+    admin = checkup.assume_role or checkup.role_arn_of(checkup.account, ADMINISTRATION_ROLE)
+    name = checkup.execution_role_name
+    target = checkup.role_arn_of(account, name)
+    try:
+        role = checkup.reader.role(account, name)
+    except Unreadable as exc:
+        yield Finding("D901", "info", account, None, str(exc), f"pass --read-role-name ROLE, a role in {account} "
+                      "that the caller may assume and that may read IAM and SSM there", layer="read")
+        return
+    if role is None:
+        yield _create_execution_role(checkup, account, admin)
+        return
+    admin_account, _, admin_name = split_arn(admin)
+    trust = checkup.reader.trust_policy(account, name)
+    by_trust = trusts(trust, session_of(admin), target)
+    if not by_trust.allowed:
+        statement = {"Effect": "Allow", "Principal": {"AWS": admin}, "Action": "sts:AssumeRole"}
+        yield _trust_fix(name, account, statement, "D205",
+                         f"the trust policy of the execution role {name} in {account} does not name the "
+                         f"administration role {admin}; SSM reports this as \"The execution role {target} in the "
+                         "target location is unable to be assumed.\"", "trust", checkup, trust)
+    if checkup.reader.role(admin_account, admin_name) is None:
+        return  # reported by administration()
+    identity, boundaries = checkup.reader.identity_policies(admin_account, "role", admin_name)
+    request = Request(session_of(admin), "sts:AssumeRole", target, account)
+    decision = evaluate(request, PolicySet(identity=identity, boundaries=boundaries, resource=trust_naming(admin),
+                                           resource_kind="trust", scps=checkup.reader.scps(admin_account)))
+    if not decision.allowed:
+        statement = {"Effect": "Allow", "Action": "sts:AssumeRole",
+                     "Resource": f"arn:{checkup.partition}:iam::*:role/{name}"}
+        yield _identity_fix(admin_name, admin_account, statement, "xacct-assume-execution-roles", "D203",
+                            f"the administration role {admin_name} may not assume {target}: {_why(decision)}; SSM "
+                            f"reports this as \"The execution role {target} in the target location is unable to "
+                            "be assumed.\"", checkup)
+    if "AutomationAssumeRole" in checkup.runbook.document.parameters:
+        # the runbook runs in the target with the execution role as its AutomationAssumeRole: SSM
+        # assumes it there, and the role (starting the child) must be allowed to pass itself
+        yield from service_may_assume(checkup, target, "D207", "execution role", region=checkup.region)
+        yield from caller_may_pass(checkup, target, acting=session_of(target).arn)
+
+
+def execution_role_template(partition: str, account: str, name: str, admin: str) -> tuple[dict, dict, str]:
+    """(trust policy, inline ExecutionPolicy, managed policy ARN) of the execution role as AWS's
+    CloudFormation template AWS-SystemsManager-AutomationExecutionRole makes it ("Setting up
+    management account permissions for multi-Region and multi-account automation")."""
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": admin}, "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Principal": {"Service": SSM}, "Action": "sts:AssumeRole",
+         "Condition": {"StringEquals": {"aws:SourceAccount": account},
+                       "ArnLike": {"aws:SourceArn": f"arn:{partition}:ssm:*:{account}:automation-execution/*"}}}]}
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["resource-groups:ListGroupResources", "tag:GetResources",
+                                       "ec2:DescribeInstances"], "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": f"arn:{partition}:iam::{account}:role/{name}"}]}
+    return trust, policy, f"arn:{partition}:iam::aws:policy/service-role/AmazonSSMAutomationRole"
+
+
+def _create_execution_role(checkup: Checkup, account: str, admin: str) -> Finding:
+    name = checkup.execution_role_name
+    target = checkup.role_arn_of(account, name)
+    trust, policy, managed = execution_role_template(checkup.partition, account, name, admin)
+    reader = checkup.reader
+
+    def create() -> None:
+        iam = reader.client("iam", account)
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=compact(trust))
+        iam.attach_role_policy(RoleName=name, PolicyArn=managed)
+        iam.put_role_policy(RoleName=name, PolicyName="ExecutionPolicy", PolicyDocument=compact(policy))
+        reader.read.cache_clear()
+
+    return Finding("D204", "error", account, None,
+                   f"the execution role {name} does not exist in {account}; SSM reports this as "
+                   f"\"The execution role {target} in the target location is unable to be assumed.\"",
+                   f"aws iam create-role --role-name {name} --assume-role-policy-document '{compact(trust)}' && "
+                   f"aws iam attach-role-policy --role-name {name} --policy-arn {managed} && "
+                   f"aws iam put-role-policy --role-name {name} --policy-name ExecutionPolicy --policy-document "
+                   f"'{compact(policy)}'  (or deploy AWS's template AWS-SystemsManager-AutomationExecutionRole)",
+                   layer="trust", apply=create)
