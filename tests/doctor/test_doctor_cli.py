@@ -1,0 +1,68 @@
+"""`xacct doctor` as users run it: bundled worlds, exit statuses, JSON, --apply with and without
+confirmation, and bad input answered with a message instead of a traceback."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+WORLDS = Path(__file__).parents[2] / "src" / "xacct" / "examples" / "worlds"
+S0 = ["InstallApp", "--world", str(WORLDS / "s0-unshared-runbook.yaml"), "--accounts", "222222222222",
+      "--regions", "ap-northeast-1", "--region", "ap-northeast-1"]
+
+
+def xacct(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "xacct", *args], capture_output=True, text=True, input=stdin,
+                          timeout=120)
+
+
+def test_s0_is_found_before_the_run_with_its_id_target_and_fix():
+    result = xacct("doctor", *S0, "--output", "json")
+    assert result.returncode == 1, result.stderr
+    [finding] = json.loads(result.stdout)
+    assert finding["Id"] == "D101" and finding["Account"] == "222222222222" and finding["Region"] == "ap-northeast-1"
+    assert finding["Fix"] == ("aws ssm modify-document-permission --name InstallApp --permission-type Share "
+                              "--account-ids-to-add 222222222222 --region ap-northeast-1")
+    assert finding["Fixable"] is True
+
+
+def test_apply_asks_first_and_changes_nothing_when_refused():
+    result = xacct("doctor", *S0, "--apply", stdin="n\n")
+    assert result.returncode == 1
+    assert "Make them? [y/N]" in result.stdout and "Nothing changed." in result.stdout
+
+
+def test_apply_with_yes_fixes_and_checks_again():
+    result = xacct("doctor", *S0, "--apply", "--yes")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "222222222222/ap-northeast-1 D101: done" in result.stdout
+    assert result.stdout.rstrip().endswith("No findings: nothing doctor can foresee would make this run fail.")
+
+
+def test_s1_names_the_iam_action_of_the_api():
+    result = xacct("doctor", "AWS-EnableS3BucketEncryption", "--world", str(WORLDS / "s1-missing-permission.yaml"),
+                   "--accounts", "222222222222,333333333333", "--regions", "ap-northeast-1,us-east-1")
+    assert result.returncode == 1
+    assert result.stdout.count("D301 error") == 2
+    assert "which IAM authorizes as s3:PutEncryptionConfiguration" in result.stdout
+
+
+def test_s4_mfa_is_found_for_the_role_the_caller_assumes():
+    result = xacct("doctor", "AWS-EnableS3BucketEncryption", "--world", str(WORLDS / "s4-mfa.yaml"),
+                   "--as", "arn:aws:iam::111111111111:user/user-kawahara",
+                   "--role-arn", "arn:aws:iam::222222222222:role/role-kawahara", "-p", "BucketName=foo-data")
+    assert "D401 error: MFA required by the role's trust policy" in result.stdout
+    assert "--serial-number arn:aws:iam::111111111111:mfa/user-kawahara --token-code <code>" in result.stdout
+
+
+def test_bad_input_says_what_and_where_without_a_traceback():
+    cases = [
+        (["doctor", "InstallApp", "--accounts", "2222"], "an account is 12 digits"),
+        (["doctor", "InstallApp", "--as", "arn:aws:iam::111111111111:user/x"], "use it with --world"),
+        (["doctor", "NoSuchRunbook", "--world", str(WORLDS / "s0-unshared-runbook.yaml")], "NoSuchRunbook"),
+        (["doctor", "InstallApp", "--yes"], "--yes goes with --apply"),
+    ]
+    for args, text in cases:
+        result = xacct(*args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert text in result.stderr and "Traceback" not in result.stderr
