@@ -19,6 +19,11 @@ def chapter(store) -> bool:
                "in 222222222222, and InstallApp, a runbook owned by 111111111111 and shared with no one.\n")
     click.echo("1. Run it in 222222222222; AWS blames the execution role, xacct names the real cause:")
     failed, _ = run_across_followed(cloud, store, built, "InstallApp", [member], region)
+    click.echo("\n   The same cause, found by xacct doctor before any run:")
+    click.echo(f"  $ xacct doctor InstallApp --accounts {member} --regions {region}")
+    found = _doctor(cloud, built, member, region)
+    for finding in found:
+        click.echo("\n".join("  " + line for line in finding.text().splitlines()))
     click.echo("\n2. The fix xacct gives: share the runbook with the member account in that Region.")
     click.echo(f"  $ aws ssm modify-document-permission --name InstallApp --permission-type Share "
                f"--account-ids-to-add {member} --region {region}")
@@ -30,4 +35,14 @@ def chapter(store) -> bool:
     tagged = [t["Value"] for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]
               for t in i.get("Tags", []) if t["Key"] == "AppInstalled"]
     click.echo(f"  in {member}: {len(tagged)} instance(s) now tagged AppInstalled\n")
-    return failed == "Failed" and status == "Success" and bool(tagged)
+    return failed == "Failed" and [f.id for f in found] == ["D101"] and status == "Success" and bool(tagged)
+
+
+def _doctor(cloud, built, member: str, region: str):
+    from ..doctor import Checkup, Reader, diagnose
+    from ..engine.documents import by_name
+
+    caller = cloud.identity(built.users[("111111111111", "ops")], region)
+    admin = "arn:aws:iam::111111111111:role/AWS-SystemsManager-AutomationAdministrationRole"
+    return diagnose(Checkup(Reader(cloud, caller, region), by_name("InstallApp", cloud, caller, region),
+                            {"AutomationAssumeRole": [admin]}, region, caller, targets=[(member, region)]))
