@@ -37,6 +37,34 @@ def _start_moto() -> None:
             _mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True},
                                      "lambda": {"use_docker": False}})
             _mock.start()
+            _remember_key_accounts()
+
+
+def _remember_key_accounts() -> None:
+    """moto finds the account of every request by scanning every account's IAM backend, in every
+    partition, for the access key: work that grows with the number of accounts on every call, and
+    that makes IAM backends for partitions no sandbox uses. Remember where a key was found; a key
+    found there no longer (deleted) is looked up again."""
+    import moto.iam.models as iam_models
+
+    scan = iam_models.get_account_id_from
+    found: dict[str, tuple[str, str]] = {}
+
+    def get_account_id_from(access_key: str) -> str:
+        place = found.get(access_key)
+        if place is not None:
+            account, partition = place
+            if access_key in iam_models.iam_backends[account][partition].access_keys:
+                return account
+        account = scan(access_key)
+        for partition in iam_models.PARTITION_NAMES:
+            if account in iam_models.iam_backends and \
+                    access_key in iam_models.iam_backends[account][partition].access_keys:
+                found[access_key] = (account, partition)
+                break
+        return account
+
+    iam_models.get_account_id_from = get_account_id_from
 
 
 class SandboxCloud(Cloud):
