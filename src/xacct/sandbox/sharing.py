@@ -55,7 +55,13 @@ def document_share_policy(arn: str) -> Policy | None:
 
 def serve_document(operation: str, params: dict, caller_account: str) -> tuple[dict | None, tuple | None]:
     """Answer GetDocument or DescribeDocument for a document of another account, by ARN:
-    (response, None), or (None, (code, message)). (None, None) when it is not such a call."""
+    (response, None), or (None, (code, message)). (None, None) when it is not such a call.
+    AWS-owned runbooks are answered for every account, as AWS's are readable everywhere."""
+    from .owned import serve_owned
+
+    owned = serve_owned(operation, params)
+    if owned is not None:
+        return owned, None
     parts = _document_arn_parts(str(params.get("Name", "")))
     if parts is None or parts[1] == caller_account:
         return None, None

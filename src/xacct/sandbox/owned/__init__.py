@@ -38,3 +38,21 @@ def owned_document(name: str) -> Document | None:
 def owned_command_document(name: str) -> str | None:
     """The content of an AWS-owned Command document, for aws:runCommand."""
     return _text(name) if name in COMMAND else None
+
+
+def serve_owned(operation: str, params: dict) -> dict | None:
+    """GetDocument / DescribeDocument of an AWS-owned runbook, answered as SSM answers them, for
+    clients that reach the sandbox over HTTP (an `xacct run --profile` against `xacct sandbox
+    serve`, the AWS CLI); None for any other document."""
+    raw = str(params.get("Name", ""))
+    name = raw.rsplit("/", 1)[-1] if raw.startswith("arn:") else raw
+    if name not in AUTOMATION + COMMAND:
+        return None
+    kind = "Automation" if name in AUTOMATION else "Command"
+    schema = "0.3" if kind == "Automation" else "2.2"
+    if operation == "GetDocument":
+        return {"Name": name, "DocumentVersion": "1", "Status": "Active", "Content": _text(name),
+                "DocumentType": kind, "DocumentFormat": "YAML"}
+    return {"Document": {"Name": name, "Owner": "Amazon", "DocumentVersion": "1", "LatestVersion": "1",
+                         "DefaultVersion": "1", "Status": "Active", "DocumentType": kind, "DocumentFormat": "YAML",
+                         "SchemaVersion": schema, "PlatformTypes": ["Windows", "Linux", "MacOS"]}}
