@@ -66,3 +66,9 @@ def test_bad_input_says_what_and_where_without_a_traceback():
         result = xacct(*args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert text in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_findings_catalog_in_docs_is_current():
+    from xacct.doctor.findings import catalog_markdown
+
+    assert (Path(__file__).parents[2] / "docs" / "doctor.md").read_text() == catalog_markdown()
