@@ -96,7 +96,7 @@ def demo() -> None:
     sys.exit(run_demo())
 
 
-from .commands import doctor, executions, explain, run, sandbox, signal, stop  # noqa: E402  (commands register on `cli`)
+from .commands import ami, doctor, executions, explain, run, sandbox, signal, stop  # noqa: E402  (commands register on `cli`)
 
 cli.add_command(run.run)
 cli.add_command(executions.executions)
@@ -105,6 +105,7 @@ cli.add_command(signal.signal)
 cli.add_command(explain.explain)
 cli.add_command(sandbox.sandbox)
 cli.add_command(doctor.doctor)
+cli.add_command(ami.ami)
 
 
 def main() -> None:

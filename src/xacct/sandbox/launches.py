@@ -34,6 +34,22 @@ def remember_image_key(image_id: str, params: dict) -> None:
     if key:
         with _lock:
             IMAGE_KEYS[image_id] = key
+        _encrypt_snapshot(image_id, key)
+
+
+def _encrypt_snapshot(image_id: str, key: str) -> None:
+    """moto makes an image's snapshot unencrypted whatever the mappings say; AWS's
+    DescribeSnapshots shows it Encrypted with the key's ARN in KmsKeyId, and that is where a
+    reader (xacct ami share) learns an AMI's key."""
+    from moto.ec2.models import ec2_backends
+
+    for account in list(ec2_backends.keys()):
+        for backend in list(ec2_backends[account].values()):
+            image = backend.amis.get(image_id)
+            snapshot = getattr(image, "ebs_snapshot", None)
+            if image is not None and image.ec2_backend is backend and snapshot is not None:
+                snapshot.encrypted, snapshot.kms_key_id = True, key
+                return
 
 
 def _fail(instance) -> None:
