@@ -1,6 +1,6 @@
-"""What a run across accounts and Regions shows on the terminal: one line per target as it ends,
-with the running count of targets done, running and failed, and at the end a matrix of account
-by Region."""
+"""What a run across accounts and Regions, or over resource targets, shows on the terminal: one
+line per target as it ends, with the running count of targets done, running and failed, and at the
+end a matrix of account by Region, or a list of resource and status."""
 
 from __future__ import annotations
 
@@ -23,7 +23,13 @@ class FanoutProgress:
         self.lock = threading.Lock()
 
     def __call__(self, execution_id: str, kind: str, step: str | None, data: dict) -> None:
-        if execution_id != self.parent_id or step is None:
+        if execution_id != self.parent_id:
+            return
+        if kind == "TargetsResolved":  # resources, or accounts of OUs, known once the run starts
+            with self.lock:
+                self.total += len(data.get("Steps", []))
+            return
+        if step is None:
             return
         with self.lock:
             if kind == "StepStarted":
@@ -66,3 +72,10 @@ def matrix(steps: list[dict]) -> str:
     for account in accounts:
         lines.append(account.ljust(14) + "".join(cells.get((account, r), "-").ljust(width + 2) for r in regions))
     return "\n".join(line.rstrip() for line in lines)
+
+
+def resource_list(steps: list[dict]) -> str:
+    """One line per resource target: its value (the step's name) and its status."""
+    rows = [(step["StepName"], SHORT.get(step["StepStatus"], step["StepStatus"])) for step in steps]
+    width = max([len(name) for name, _ in rows] + [8])
+    return "\n".join(["resource".ljust(width + 2) + "status"] + [name.ljust(width + 2) + status for name, status in rows])

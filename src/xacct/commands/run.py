@@ -9,6 +9,8 @@ import threading
 
 import click
 
+from .run_targets import control_from, run_targets, target_options
+
 
 def parse_parameters(items: tuple[str, ...]) -> dict[str, list[str]]:
     """-p Name=Value, repeated for several values; Name=a,b also gives two values (as the AWS
@@ -48,13 +50,15 @@ def make_cloud(aws: bool, profile: str | None, region: str | None):
 @click.option("--regions", help="With --accounts: the Regions to run in (comma-separated; default --region).")
 @click.option("--execution-role-name", default="AWS-SystemsManager-AutomationExecutionRole", show_default=True,
               help="With --accounts: the role assumed in each target account.")
-@click.option("--max-concurrency", help="With --accounts: how many targets run at once (N or N%; default 1).")
-@click.option("--max-errors", help="With --accounts: stop starting targets after more than this many fail "
-                                   "(N or N%; default no limit).")
+@click.option("--max-concurrency", help="How many targets run at once (N or N%): target locations with --accounts "
+                                        "or --ou (default 1), else resources with --targets (default 10).")
+@click.option("--max-errors", help="Stop starting targets after more than this many fail (N or N%; default no "
+                                   "limit): target locations with --accounts or --ou, else resources.")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@target_options  # --targets, --target-parameter-name, --target-maps, --ou, ... (run_targets.py)
 @click.pass_context
 def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path, accounts, regions,
-        execution_role_name, max_concurrency, max_errors, output):
+        execution_role_name, max_concurrency, max_errors, output, **targeting):
     """Run RUNBOOK (a file, or the name of a runbook in the account or owned by AWS) and follow
     it step by step. Exit status 0 when the execution ends in Success, 1 otherwise, 2 when it
     cannot start (an unknown runbook, bad parameters, errors in the runbook).
@@ -97,19 +101,32 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
     store = open_store(ctx)
     if world_path and (aws or profile):
         raise click.UsageError("--world builds the sandbox; it cannot be used with --aws or --profile")
-    if not accounts and (regions or max_concurrency or max_errors):
-        raise click.UsageError("--regions, --max-concurrency and --max-errors go with --accounts")
+    # resource targets and OUs (run_targets.py)
+    across = bool(accounts or targeting.get("ous"))
+    control = control_from(targeting, None if across else max_concurrency, None if across else max_errors)
+    if not across and (regions or targeting.get("include_child_ous") or targeting.get("exclude_accounts")):
+        raise click.UsageError("--regions, --include-child-ous and --exclude-accounts go with --accounts or --ou")
+    if not across and not (control.active or control.target_parameter_name) and (max_concurrency or max_errors):
+        raise click.UsageError("--max-concurrency and --max-errors go with --accounts, --ou, --targets or "
+                               "--target-maps")
     try:
         cloud = make_cloud(aws, profile, region)
         if world_path:
             build_world_or_exit(world_path, cloud, store)
-        if accounts:
+        if across:
             from .run_across import run_across
 
             sys.exit(run_across(runbook, cloud=cloud, store=store, region=region or cloud.default_region,
                                 given=given, accounts=accounts, regions=regions,
                                 execution_role_name=execution_role_name, max_concurrency=max_concurrency,
-                                max_errors=max_errors, auto_approve=auto_approve, output=output))
+                                max_errors=max_errors, auto_approve=auto_approve, output=output,
+                                ous=targeting.get("ous"), include_child_ous=targeting.get("include_child_ous"),
+                                exclude_accounts=targeting.get("exclude_accounts"), control=control,
+                                targets_max_concurrency=targeting.get("targets_max_concurrency"),
+                                targets_max_errors=targeting.get("targets_max_errors")))
+        if control.active or control.target_parameter_name:
+            sys.exit(run_targets(runbook, cloud=cloud, store=store, region=region or cloud.default_region,
+                                 given=given, control=control, auto_approve=auto_approve, output=output))
         execution = start_runbook(runbook, cloud=cloud, store=store, region=region, parameters=given,
                                   options=Options(auto_approve=auto_approve))
     except ExecutionRejected as exc:

@@ -8,15 +8,18 @@ import re
 import click
 
 ACCOUNT = re.compile(r"\d{12}")
+OU = re.compile(r"ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}")
 
 
 def _split(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
-def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts: str, regions: str | None,
+def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts: str | None, regions: str | None,
                execution_role_name: str, max_concurrency: str | None, max_errors: str | None,
-               auto_approve: bool, output: str) -> int:
+               auto_approve: bool, output: str, ous: str | None = None, include_child_ous: bool = False,
+               exclude_accounts: str | None = None, control=None, targets_max_concurrency: str | None = None,
+               targets_max_errors: str | None = None) -> int:
     """Start and follow the run; the exit status: 0 when every target succeeded, 1 otherwise,
     2 when the run cannot start."""
     from ..engine import ExecutionRejected, Options
@@ -30,21 +33,33 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
     bad = [a for a in account_list if not ACCOUNT.fullmatch(a)]
     if bad:
         raise click.BadParameter(f"{', '.join(bad)}: an account is 12 digits", param_hint="--accounts")
-    location = TargetLocation(account_list, _split(regions) or [region], execution_role_name,
-                              max_concurrency, max_errors)
+    unit_list = _split(ous)
+    bad = [u for u in unit_list if not OU.fullmatch(u)]
+    if bad:
+        raise click.BadParameter(f"{', '.join(bad)}: an organizational unit ID is ou-xxxx-xxxxxxxx",
+                                 param_hint="--ou")
+    excluded = _split(exclude_accounts)
+    bad = [e for e in excluded if not (ACCOUNT.fullmatch(e) or OU.fullmatch(e))]
+    if bad:
+        raise click.BadParameter(f"{', '.join(bad)}: neither an account (12 digits) nor an OU (ou-...)",
+                                 param_hint="--exclude-accounts")
+    location = TargetLocation(account_list + unit_list, _split(regions) or [region], execution_role_name,
+                              max_concurrency, max_errors, include_child_ous, excluded, None,
+                              targets_max_concurrency, targets_max_errors)
     caller = cloud.caller_credentials()
     try:
         found = find_runbook(runbook, cloud, caller, region)
         fanout = start_fanout(found, [location], cloud=cloud, store=store, region=region, given=given,
                               caller=caller, options=Options(auto_approve=auto_approve),
-                              owned_by_aws=cloud.owned_document(found.name) is not None)
+                              owned_by_aws=cloud.owned_document(found.name) is not None, control=control)
     except ExecutionRejected as exc:
         click.echo(f"xacct: {exc.code}: {exc.message}", err=True)
         return 2
     total = len(fanout.targets)
     if output == "text":
+        where = f"{len(account_list)} accounts" + (f" and the accounts of {', '.join(unit_list)}" if unit_list else "")
         click.echo(f"Execution {fanout.parent.id} of {found.name} from {caller.account or '?'} {region}: "
-                   f"{total} target locations ({len(location.accounts)} accounts x {len(location.regions)} Regions)")
+                   f"target locations: {where} x {len(location.regions)} Regions")
         store.listeners.append(FanoutProgress(fanout.parent.id, total))
     final = follow(lambda: run_fanout(fanout), fanout.parent.cancel)
     result = automation_execution(store, fanout.parent.id)
@@ -58,5 +73,10 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
         click.secho(f"Execution {fanout.parent.id}: {final}", fg=color, bold=True)
         if result.get("FailureMessage"):
             click.echo(f"  {result['FailureMessage']}")
+        why = result.get("xacct:Explanation")
+        if why:  # the OUs could not be listed
+            click.echo(f"  why: {why.get('layer')}: {why.get('cause') or why.get('message', '')}")
+            if why.get("fix"):
+                click.echo(f"  fix: {why['fix']}")
         click.echo(f"  every step of every target: xacct executions show {fanout.parent.id[:8]}")
     return 0 if final == "Success" else 1

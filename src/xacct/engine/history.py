@@ -54,6 +54,9 @@ def automation_execution(store: Store, execution_id: str) -> dict[str, Any] | No
     }
     if started.get("ParentAutomationExecutionId"):
         result["ParentAutomationExecutionId"] = started["ParentAutomationExecutionId"]
+    for key in SHOWN_AS_GIVEN:  # rate control and target locations, as the user gave them
+        if started.get(key) not in (None, "", []):
+            result[key] = started[key]
     for event in events[1:]:
         kind, name, data = event["type"], event["step"], event["data"]
         if kind == "ExecutionStatus":
@@ -64,6 +67,17 @@ def automation_execution(store: Store, execution_id: str) -> dict[str, Any] | No
             result["Outputs"] = data.get("Outputs") or {}
             if data.get("FailureMessage"):
                 result["FailureMessage"] = data["FailureMessage"]
+            if data.get("xacct:Explanation"):
+                result["xacct:Explanation"] = data["xacct:Explanation"]
+        elif kind == "TargetsResolved":
+            # resource targets or accounts of OUs, known once the run starts: their steps wait
+            if data.get("ResolvedTargets"):
+                result["ResolvedTargets"] = data["ResolvedTargets"]
+            for record in data.get("Steps", []):
+                if record["StepName"] not in latest:
+                    entry = {**record, "StepStatus": S.PENDING}
+                    entries.append(entry)
+                    latest[record["StepName"]] = entry
         elif name is not None:
             step = latest.get(name)
             if step is None or (kind == "StepStarted" and step.get("ExecutionEndTime")):
@@ -96,7 +110,10 @@ STEP_KEYS = ("StepName", "Action", "TimeoutSeconds", "OnFailure", "MaxAttempts",
 TOP_KEYS = ("AutomationExecutionId", "DocumentName", "DocumentVersion", "ExecutionStartTime", "ExecutionEndTime",
             "AutomationExecutionStatus", "StepExecutions", "StepExecutionsTruncated", "Parameters", "Outputs",
             "FailureMessage", "Mode", "ParentAutomationExecutionId", "ExecutedBy", "CurrentStepName",
-            "CurrentAction", "Targets", "ResolvedTargets")
+            "CurrentAction", "TargetParameterName", "Targets", "TargetMaps", "ResolvedTargets", "MaxConcurrency",
+            "MaxErrors", "Target", "TargetLocations")
+SHOWN_AS_GIVEN = ("TargetParameterName", "Targets", "TargetMaps", "MaxConcurrency", "MaxErrors", "Target",
+                  "TargetLocations")
 
 
 def _ordered(step: dict) -> dict:

@@ -7,8 +7,7 @@ execution runs there as the execution role. Every target's outcome is recorded i
 
 from __future__ import annotations
 
-import math
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,39 +18,16 @@ from . import status as S
 from .documents import Runbook, by_name
 from .errors import ExecutionRejected
 from .execution import Execution, Options
+from .org_units import ACCOUNT, EXCLUDE_PATTERN, OU, expand, has_units
 from .outputs import as_ssm_values
+from .rate_control import (CONCURRENCY_PATTERN, ERRORS_PATTERN, check_rate,  # noqa: F401 (re-exported)
+                           parse_rate, run_rated)
+from .targets import NOT_STARTED, RateControl, check_request, run_rate_control, start_rate_control
 
 ADMINISTRATION_ROLE = "AWS-SystemsManager-AutomationAdministrationRole"
 EXECUTION_ROLE = "AWS-SystemsManager-AutomationExecutionRole"
 UNABLE_TO_ASSUME = "The execution role {arn} in the target location is unable to be assumed."
-NOT_STARTED = "Not started: the maximum number of errors ({limit}) was exceeded before this target's turn."
 ASSUME_PARAMETER = "AutomationAssumeRole"
-
-
-def parse_rate(value: str | int | None, total: int, *, default: str, minimum: int) -> int | None:
-    """A MaxConcurrency / MaxErrors value: a count ("10") or a percentage of the targets ("10%"),
-    as SSM takes them; None means no limit."""
-    text = str(default if value in (None, "") else value).strip()
-    if text == "":
-        return None
-    if text.endswith("%"):
-        percent = int(text[:-1])
-        return max(minimum, math.floor(total * percent / 100))
-    return max(minimum, int(text))
-
-
-# The patterns of TargetLocationMaxConcurrency and TargetLocationMaxErrors (API_TargetLocation).
-CONCURRENCY_PATTERN = r"^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$"
-ERRORS_PATTERN = r"^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$"
-
-
-def check_rate(value: str | None, name: str, pattern: str) -> None:
-    import re
-
-    if value not in (None, "") and not re.fullmatch(pattern[1:-1], str(value)):
-        raise ExecutionRejected("ValidationException",
-                                f"1 validation error detected: Value '{value}' at '{name}' failed to satisfy "
-                                f"constraint: Member must satisfy regular expression pattern: {pattern}")
 
 
 @dataclass
@@ -63,15 +39,45 @@ class TargetLocation:
     execution_role_name: str = EXECUTION_ROLE
     max_concurrency: str | None = None
     max_errors: str | None = None
+    include_child_ous: bool = False  # IncludeChildOrganizationUnits
+    exclude_accounts: list[str] = field(default_factory=list)  # ExcludeAccounts: accounts or OUs
+    targets: list[dict] | None = None  # Targets: resources in each account x Region
+    targets_max_concurrency: str | None = None
+    targets_max_errors: str | None = None
 
     def as_ssm(self) -> dict:
         entry: dict[str, Any] = {"Accounts": self.accounts, "Regions": self.regions,
                                  "ExecutionRoleName": self.execution_role_name}
-        if self.max_concurrency is not None:
-            entry["TargetLocationMaxConcurrency"] = str(self.max_concurrency)
-        if self.max_errors is not None:
-            entry["TargetLocationMaxErrors"] = str(self.max_errors)
+        for key, value in (("TargetLocationMaxConcurrency", self.max_concurrency),
+                           ("TargetLocationMaxErrors", self.max_errors),
+                           ("IncludeChildOrganizationUnits", self.include_child_ous or None),
+                           ("ExcludeAccounts", self.exclude_accounts or None), ("Targets", self.targets),
+                           ("TargetsMaxConcurrency", self.targets_max_concurrency),
+                           ("TargetsMaxErrors", self.targets_max_errors)):
+            if value is not None:
+                entry[key] = value if isinstance(value, (bool, list)) else str(value)
         return entry
+
+    @classmethod
+    def from_ssm(cls, entry: dict) -> "TargetLocation":
+        """An entry as the API (or aws:executeAutomation's TargetLocations input) spells it."""
+        def text(key):
+            return None if entry.get(key) in (None, "") else str(entry[key])
+
+        include = entry.get("IncludeChildOrganizationUnits", False)
+        return cls([str(a) for a in entry.get("Accounts") or []], [str(r) for r in entry.get("Regions") or []],
+                   str(entry.get("ExecutionRoleName") or EXECUTION_ROLE), text("TargetLocationMaxConcurrency"),
+                   text("TargetLocationMaxErrors"), include is True or str(include).lower() == "true",
+                   [str(a) for a in entry.get("ExcludeAccounts") or []], entry.get("Targets") or None,
+                   text("TargetsMaxConcurrency"), text("TargetsMaxErrors"))
+
+    def control(self, overall: RateControl) -> RateControl:
+        """The rate control of the runs inside this location: its own Targets, TargetsMaxConcurrency
+        and TargetsMaxErrors take precedence over StartAutomationExecution's (API_TargetLocation)."""
+        return RateControl(overall.target_parameter_name, self.targets or overall.targets,
+                           None if self.targets else overall.target_maps,
+                           self.targets_max_concurrency or overall.max_concurrency,
+                           self.targets_max_errors or overall.max_errors)
 
 
 @dataclass
@@ -79,6 +85,7 @@ class Target:
     account: str
     region: str
     role_name: str
+    location: TargetLocation | None = field(default=None, compare=False, repr=False)
 
     @property
     def step_name(self) -> str:
@@ -99,50 +106,91 @@ class Fanout:
     given: dict[str, Any]
     administration: Credentials
     targets: list[Target] = field(default_factory=list)
+    control: RateControl = field(default_factory=RateControl)  # Targets, TargetMaps, ... for every location
 
 
 def start_fanout(runbook: Runbook, locations: list[TargetLocation], *, cloud: Cloud, store: Store, region: str,
                  given: dict[str, Any] | None = None, caller: Credentials | None = None,
-                 options: Options | None = None, owned_by_aws: bool = False) -> Fanout:
+                 options: Options | None = None, owned_by_aws: bool = False, control: RateControl | None = None,
+                 parent: Execution | None = None) -> Fanout:
     """Record the parent execution and take the administration role: the runbook's assume role
     (AutomationAssumeRole), or AWS-SystemsManager-AutomationAdministrationRole of the caller's
-    account when none is given. Raises ExecutionRejected before anything runs."""
+    account when none is given. `control` holds StartAutomationExecution's Targets, TargetMaps,
+    TargetParameterName, MaxConcurrency and MaxErrors; `parent` is the execution whose
+    aws:executeAutomation step starts this one. Raises ExecutionRejected before anything runs."""
     caller = cloud.identity(caller or cloud.caller_credentials(), region)
     given = dict(given or {})
+    control = control or RateControl()
     for location in locations:
-        check_rate(location.max_concurrency, "targetLocations.member.targetLocationMaxConcurrency",
-                   CONCURRENCY_PATTERN)
-        check_rate(location.max_errors, "targetLocations.member.targetLocationMaxErrors", ERRORS_PATTERN)
-        if not location.accounts or not location.regions:
-            raise ExecutionRejected("ValidationException", "A target location needs at least one account and one "
-                                                           "Region.")
+        _check_location(location)
+        inside = location.control(control)
+        if inside.active or inside.target_parameter_name:
+            check_request(runbook.document, runbook.name, given, inside)
     admin_role = _first(given.get(ASSUME_PARAMETER)) or (
         f"arn:{cloud.partition}:iam::{caller.account}:role/{ADMINISTRATION_ROLE}")
-    targets = [Target(account, target_region, location.execution_role_name)
-               for location in locations for account in location.accounts for target_region in location.regions]
-    parent = Execution(document=runbook.document, name=runbook.name, cloud=cloud, store=store, region=region,
-                       credentials=caller, caller=caller, parameters={}, options=options or Options())
+    # OUs are expanded once the run starts, with the administration role (run_fanout)
+    targets = [target for location in locations if not has_units(location.accounts)
+               for target in _targets(location, location.accounts)]
+    parent_execution = Execution(document=runbook.document, name=runbook.name, cloud=cloud, store=store,
+                                 region=region, credentials=caller, caller=caller, parameters={},
+                                 options=options or (parent.options if parent else Options()), parent=parent)
+    execution_id = parent_execution.id
     store.create_execution(
-        parent.id, document_name=runbook.name, parent_id=None, account=caller.account, region=region,
+        execution_id, document_name=runbook.name, parent_id=parent.id if parent else None, account=caller.account,
+        region=region,
         data={"DocumentName": runbook.name, "Parameters": {k: as_ssm_values(v) for k, v in given.items()},
               "ExecutedBy": caller.arn, "Region": region, "Mode": "Auto", "AssumeRole": admin_role,
+              "ParentAutomationExecutionId": parent.id if parent else None, **control.as_ssm(),
               "TargetLocations": [location.as_ssm() for location in locations],
-              "Steps": [{"StepName": t.step_name, "Action": "aws:executeAutomation",
-                         "xacct:TargetLocation": {"Account": t.account, "Region": t.region,
-                                                  "ExecutionRoleName": t.role_name}} for t in targets]})
-    source = f"arn:{cloud.partition}:ssm:{region}:{caller.account}:automation-execution/{parent.id}"
+              "Steps": [_step_record(t) for t in targets]})
+    if parent:
+        parent.children.append(parent_execution)
+        store.append(parent.id, "ChildStarted", None, {"ChildExecutionId": execution_id, "DocumentName": runbook.name})
+    source = f"arn:{cloud.partition}:ssm:{region}:{caller.account}:automation-execution/{execution_id}"
     try:
-        administration = cloud.assume_role_as_service("ssm.amazonaws.com", admin_role, parent.id, caller, region,
+        administration = cloud.assume_role_as_service("ssm.amazonaws.com", admin_role, execution_id, caller, region,
                                                       source)
     except Exception as exc:
         from .runner import ASSUME_ROLE_FAILED
 
-        store.append(parent.id, "ExecutionFinished", data={
+        store.append(execution_id, "ExecutionFinished", data={
             "AutomationExecutionStatus": S.FAILED, "FailureMessage": ASSUME_ROLE_FAILED,
             "Cause": " ".join(str(exc).split())}, status=S.FAILED, ended=True)
         raise ExecutionRejected("InvalidAutomationExecutionParametersException", ASSUME_ROLE_FAILED) from None
     owner = "" if owned_by_aws else caller.account
-    return Fanout(parent, runbook, owner, locations, given, administration, targets)
+    return Fanout(parent_execution, runbook, owner, locations, given, administration, targets, control)
+
+
+def _check_location(location: TargetLocation) -> None:
+    member = "targetLocations.member"
+    check_rate(location.max_concurrency, f"{member}.targetLocationMaxConcurrency", CONCURRENCY_PATTERN)
+    check_rate(location.max_errors, f"{member}.targetLocationMaxErrors", ERRORS_PATTERN)
+    check_rate(location.targets_max_concurrency, f"{member}.targetsMaxConcurrency", CONCURRENCY_PATTERN)
+    check_rate(location.targets_max_errors, f"{member}.targetsMaxErrors", ERRORS_PATTERN)
+    for i, excluded in enumerate(location.exclude_accounts, start=1):
+        if not re.fullmatch(EXCLUDE_PATTERN[1:-1], excluded):
+            raise ExecutionRejected(
+                "ValidationException", f"1 validation error detected: Value '{excluded}' at "
+                f"'{member}.excludeAccounts.{i}.member' failed to satisfy constraint: Member must satisfy regular "
+                f"expression pattern: {EXCLUDE_PATTERN}")
+    if not location.accounts or not location.regions:
+        raise ExecutionRejected("ValidationException", "A target location needs at least one account and one "
+                                                       "Region.")
+    bad = [a for a in location.accounts if not (ACCOUNT.fullmatch(a) or OU.fullmatch(a))]
+    if bad:  # the API gives Accounts no pattern; xacct's text for what is neither an account nor an OU
+        raise ExecutionRejected("ValidationException", f"{', '.join(bad)}: a target location's Accounts are account "
+                                                       "IDs (12 digits) or organizational unit IDs (ou-...).")
+
+
+def _targets(location: TargetLocation, accounts: list[str]) -> list[Target]:
+    return [Target(account, target_region, location.execution_role_name, location)
+            for account in accounts for target_region in location.regions]
+
+
+def _step_record(target: Target) -> dict:
+    return {"StepName": target.step_name, "Action": "aws:executeAutomation",
+            "xacct:TargetLocation": {"Account": target.account, "Region": target.region,
+                                     "ExecutionRoleName": target.role_name}}
 
 
 def _first(value: Any) -> str | None:
@@ -158,55 +206,77 @@ def run_fanout(fanout: Fanout) -> str:
     parent, store = fanout.parent, fanout.parent.store
     store.append(parent.id, "ExecutionStatus", data={"AutomationExecutionStatus": S.IN_PROGRESS},
                  status=S.IN_PROGRESS)
-    failed = 0
-    pending = list(fanout.targets)
+    try:
+        _expand_units(fanout)
+    except Exception as exc:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if not isinstance(exc, (BotoCoreError, ClientError)):
+            raise
+        data: dict[str, Any] = {"AutomationExecutionStatus": S.FAILED, "Outputs": {},
+                                "FailureMessage": " ".join(str(exc).split())}
+        explanation = parent.cloud.explain_denial(fanout.administration)
+        if explanation:
+            data["xacct:Explanation"] = explanation
+        store.append(parent.id, "ExecutionFinished", data=data, status=S.FAILED, ended=True)
+        return S.FAILED
     # one limit per location entry, as each entry carries its own settings
-    limits = {}
+    limits = []
     for location in fanout.locations:
-        total = len(location.accounts) * len(location.regions)
-        limits[id(location)] = (parse_rate(location.max_concurrency, total, default="1", minimum=1),
-                                parse_rate(location.max_errors, total, default="", minimum=0))
-    concurrency = max(c for c, _ in limits.values()) if limits else 1
-    error_limit = min((e for _, e in limits.values() if e is not None), default=None)
-    finished_count = 0
-    stopped = False
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="xacct-target") as pool:
-        running: dict = {}
-        while pending or running:
-            if parent.cancelled():
-                stopped = True
-            allowed = min(concurrency, max(1, 2 * finished_count))  # ramp-up: 1, 2, 4, ...
-            while pending and not stopped and len(running) < allowed:
-                target = pending.pop(0)
-                running[pool.submit(_run_target, fanout, target)] = target
-            if not running:
-                break
-            done, _ = wait(list(running), timeout=0.5, return_when=FIRST_COMPLETED)
-            for future in done:
-                running.pop(future)
-                finished_count += 1
-                if future.result() != S.SUCCESS:
-                    failed += 1
-                if error_limit is not None and failed > error_limit:
-                    stopped = True
+        total = sum(1 for t in fanout.targets if t.location is location) or 1
+        limits.append((parse_rate(location.max_concurrency, total, default="1", minimum=1),
+                       parse_rate(location.max_errors, total, default="", minimum=0)))
+    concurrency = max(c for c, _ in limits) if limits else 1
+    error_limit = min((e for _, e in limits if e is not None), default=None)
+    ran = run_rated(fanout.targets, lambda target: _run_target_safely(fanout, target), concurrency=concurrency,
+                    error_limit=error_limit, cancelled=parent.cancelled)
+    pending = ran.not_started
     for target in pending:  # never started: say so
         store.append(parent.id, "StepFinished", target.step_name, {
             "StepStatus": S.CANCELLED,
             **({} if parent.cancelled() else {"FailureMessage": NOT_STARTED.format(limit=error_limit)})})
     if parent.cancelled():
         final = S.CANCELLED
-    elif failed or pending:
+    elif ran.failed or pending:
         final = S.FAILED
     else:
         final = S.SUCCESS
     failure = None
     if final == S.FAILED:
-        failure = f"{failed} of {len(fanout.targets)} target locations failed" + (
+        failure = f"{ran.failed} of {len(fanout.targets)} target locations failed" + (
             f"; {len(pending)} were not started" if pending else "") + "."
     store.append(parent.id, "ExecutionFinished",
                  data={"AutomationExecutionStatus": final, "Outputs": {}, "FailureMessage": failure},
                  status=final, ended=True)
     return final
+
+
+def _expand_units(fanout: Fanout) -> None:
+    """The accounts of the locations given as OUs, listed as the administration role; their steps
+    are recorded as they become known."""
+    added: list[Target] = []
+    for location in fanout.locations:
+        if not has_units(location.accounts):
+            continue
+        accounts = expand(location.accounts, include_children=location.include_child_ous,
+                          exclude=location.exclude_accounts, cloud=fanout.parent.cloud,
+                          credentials=fanout.administration)
+        added += _targets(location, accounts)
+    if not added:
+        return
+    known = {t.step_name for t in fanout.targets}
+    added = [t for t in added if t.step_name not in known and not known.add(t.step_name)]
+    fanout.targets += added
+    fanout.parent.store.append(fanout.parent.id, "TargetsResolved",
+                               data={"Steps": [_step_record(t) for t in added]})
+
+
+def _run_target_safely(fanout: Fanout, target: Target) -> str:
+    """One target; whatever goes wrong there is that target's failure, recorded, never the run's."""
+    try:
+        return _run_target(fanout, target)
+    except Exception as exc:
+        return _target_failed(fanout, target, " ".join(str(exc).split()) or type(exc).__name__, None, cause=exc)
 
 
 def _run_target(fanout: Fanout, target: Target) -> str:
@@ -241,14 +311,21 @@ def _run_target(fanout: Fanout, target: Target) -> str:
         given[ASSUME_PARAMETER] = [role_arn]
     from .runner import run as run_child, start
 
+    control = target.location.control(fanout.control) if target.location else fanout.control
     try:
-        child = start(runbook.document, name=runbook.name, cloud=cloud, store=store, region=target.region,
-                      given=given, caller=execution_role, parent=parent)
+        if control.active:  # resources in this account x Region: a rate-controlled run there
+            rated = start_rate_control(runbook, control, cloud=cloud, store=store, region=target.region,
+                                       given=given, caller=execution_role, parent=parent)
+            rated.runbook.folder = fanout.runbook.folder
+            child, status = rated.parent, run_rate_control(rated)
+        else:
+            child = start(runbook.document, name=runbook.name, cloud=cloud, store=store, region=target.region,
+                          given=given, caller=execution_role, parent=parent)
+            child.folder = fanout.runbook.folder
+            status = run_child(child)
     except ExecutionRejected as exc:
         explanation = cloud.explain_denial(execution_role)
         return _target_failed(fanout, target, f"{exc.code}: {exc.message}", explanation)
-    child.folder = fanout.runbook.folder
-    status = run_child(child)
     data: dict[str, Any] = {"StepStatus": S.SUCCESS if status == S.SUCCESS else S.FAILED,
                             "Outputs": {"ExecutionId": [child.id], "Status": [status]},
                             "ChildExecutionId": child.id}

@@ -90,9 +90,11 @@ def _step_record(step: Step, following: str | None) -> dict:
 
 def start(document: Document, *, name: str, cloud: Cloud, store: Store, region: str,
           given: dict[str, Any] | None = None, caller: Credentials | None = None,
-          parent: Execution | None = None, options: Options | None = None) -> Execution:
+          parent: Execution | None = None, options: Options | None = None,
+          record: dict[str, Any] | None = None) -> Execution:
     """Check parameters, take the assume role, and record the start; raises ExecutionRejected
-    (before anything is recorded) when the parameters do not fit the runbook."""
+    (before anything is recorded) when the parameters do not fit the runbook. `record` adds
+    members to what GetAutomationExecution shows (a rate-control child's Target)."""
     caller = cloud.identity(caller or cloud.caller_credentials(), region)
     parameters = resolve_parameters(document, given or {}, _parameter_store(cloud, region, caller))
     execution = Execution(document=document, name=name, cloud=cloud, store=store, region=region,
@@ -106,7 +108,7 @@ def start(document: Document, *, name: str, cloud: Cloud, store: Store, region: 
         data={"DocumentName": name, "Parameters": {k: as_ssm_values(v) for k, v in parameters.items()},
               "ExecutedBy": caller.arn, "Region": region, "Mode": "Auto",
               "ParentAutomationExecutionId": parent.id if parent else None,
-              "AssumeRole": role or None,
+              "AssumeRole": role or None, **(record or {}),
               "Steps": [_step_record(s, document.steps[i + 1].name if i + 1 < len(document.steps) else None)
                         for i, s in enumerate(document.steps)]},
     )

@@ -67,6 +67,7 @@ ALIASES = {
     "ParameterNameWithoutLeadingSlash": ("Name",),
     "AutomationDefinitionName": ("DocumentName",),
     "StateMachineName": ("stateMachineArn",),
+    "GroupName": ("Group",),  # resource-groups takes a group's name or ARN as Group
 }
 VARIABLE = re.compile(r"\$\{([^}]+)\}")
 
@@ -109,7 +110,13 @@ def iam_prefix(service: str) -> str:
     from ..aws import models
 
     model = models.service_model(service)
-    return (model.signing_name if model else service) or service
+    prefix = (model.signing_name if model else service) or service
+    return PREFIXES.get(prefix, prefix)
+
+
+# Signing names that are not the IAM prefix (resourcegroupstaggingapi signs as tagging; its IAM
+# actions are tag:GetResources, ...).
+PREFIXES = {"tagging": "tag"}
 
 
 def action_for(service: str, operation: str) -> str:

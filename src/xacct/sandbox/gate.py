@@ -113,6 +113,10 @@ class Gate:
             if error:
                 raise AccessRefused(error[0], error[1], status=400)
             return answer
+        if service == "resource-groups" and operation == "ListGroupResources" and self.cloud is not None:
+            from .resource_groups import list_group_resources
+
+            return list_group_resources(self, params, access_key_id, region)
         if service == "autoscaling" and operation in ("DescribeScalingActivities", "DescribeAutoScalingGroups"):
             holder = self.principals.resolve(access_key_id)
             if holder is not None:

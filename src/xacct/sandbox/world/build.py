@@ -24,6 +24,7 @@ class Built:
     users: dict[tuple[str, str], Credentials] = field(default_factory=dict)
     mfa_serials: dict[tuple[str, str], str] = field(default_factory=dict)
     executions: list[str] = field(default_factory=list)  # runs of the templates' associations
+    units: dict[str, str] = field(default_factory=dict)  # OU ID of each organization unit, by path (A/B)
 
 
 def _json(document) -> str:
@@ -289,6 +290,14 @@ class _Builder:
         for unit in _units(spec.get("units")):
             members.update(str(a) for a in unit.get("accounts") or [])
         self.cloud.gate.members = members | {management}
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        from ..organization import build_organization
+
+        try:  # the same units in moto's Organizations, for runs that target OUs
+            self.built.units = build_organization(self.cloud, spec)
+        except (ClientError, BotoCoreError) as exc:
+            self.problem(("organization",), "E7009", f"organization: {' '.join(str(exc).split())}")
 
 
 def _units(units):

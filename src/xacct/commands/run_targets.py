@@ -1,0 +1,175 @@
+"""`xacct run --targets ...`: resource targets and rate control (StartAutomationExecution's
+Targets, TargetParameterName, TargetMaps, MaxConcurrency, MaxErrors), and the options that give
+target locations by organizational unit. The options are declared here, in one block, and reach
+`run` as keyword arguments."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import click
+
+TARGET_KEY = re.compile(r"^(tag:.+|tag-key|ResourceGroup|ParameterValues)$")
+
+
+def target_options(command):
+    """The options of this module, applied to `xacct run` as one decorator."""
+    options = [
+        click.option("--targets", "targets", multiple=True, metavar="Key=K,Values=V1,V2",
+                     help="Run on each resource these resolve to, one child execution per resource: "
+                          "Key=tag:App,Values=web (the AWS CLI shorthand) or tag:App=web; keys tag:KEY, tag-key, "
+                          "ResourceGroup, ParameterValues. Needs --target-parameter-name."),
+        click.option("--target-parameter-name", help="The runbook parameter each resolved resource fills."),
+        click.option("--target-maps", "target_maps", multiple=True, metavar="JSON|file://PATH|K=V,...",
+                     help="One child execution per map of parameter values: a JSON list of maps, a file:// "
+                          "path to one, or Name=Value,Name=Value (repeat for more maps)."),
+        click.option("--targets-max-concurrency", help="With --accounts/--ou and --targets: resources run at once "
+                                                       "in each account x Region (TargetsMaxConcurrency)."),
+        click.option("--targets-max-errors", help="With --accounts/--ou and --targets: errors allowed in each "
+                                                  "account x Region (TargetsMaxErrors)."),
+        click.option("--ou", "ous", help="Run in the accounts of these organizational units (comma-separated "
+                                         "ou-... IDs), listed with the administration role."),
+        click.option("--include-child-ous", is_flag=True, help="With --ou: the accounts of the OUs below them too."),
+        click.option("--exclude-accounts", help="With --accounts or --ou: leave out these accounts or OUs "
+                                                "(comma-separated)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def parse_target(text: str) -> dict:
+    """One --targets value as a Target: Key=tag:App,Values=web,api (AWS CLI shorthand), the short
+    form tag:App=web,api, or JSON ({"Key": ..., "Values": [...]})."""
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            target = json.loads(text)
+        except ValueError:
+            raise click.BadParameter(f"{text!r} is not valid JSON", param_hint="--targets") from None
+        if not isinstance(target, dict) or not isinstance(target.get("Key"), str) or not isinstance(
+                target.get("Values", []), list):
+            raise click.BadParameter(f"{text!r}: a target is {{\"Key\": \"...\", \"Values\": [...]}}",
+                                     param_hint="--targets")
+        key, values = target["Key"], [str(v) for v in target.get("Values", [])]
+    elif text.startswith("Key="):
+        key_part, sep, values_part = text[len("Key="):].partition(",Values=")
+        if not sep or not key_part:
+            raise click.BadParameter(f"{text!r} is not Key=KEY,Values=V1,V2", param_hint="--targets")
+        key, values = key_part, _split(values_part)
+    else:
+        key, sep, values_part = text.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{text!r} is neither Key=KEY,Values=V1,V2 nor KEY=V1,V2 (tag:App=web)",
+                                     param_hint="--targets")
+        values = _split(values_part)
+    if not TARGET_KEY.match(key):
+        raise click.BadParameter(f"{key!r} is not a target key: use tag:KEY, tag-key, ResourceGroup or "
+                                 "ParameterValues", param_hint="--targets")
+    if not values and key != "tag-key" and not key.startswith("tag:"):
+        raise click.BadParameter(f"{text!r} gives no values", param_hint="--targets")
+    return {"Key": key, "Values": values}
+
+
+def parse_target_maps(items: tuple[str, ...]) -> list[dict]:
+    maps: list[dict] = []
+    for item in items:
+        text = item.strip()
+        if text.startswith("file://"):
+            try:
+                with open(text[len("file://"):], encoding="utf-8") as handle:
+                    text = handle.read().strip()
+            except OSError as exc:
+                raise click.BadParameter(f"cannot read {item[len('file://'):]}: {exc.strerror or exc}",
+                                         param_hint="--target-maps") from None
+        if text.startswith(("[", "{")):
+            try:
+                loaded = json.loads(text)
+            except ValueError:
+                raise click.BadParameter(f"{item!r} is not valid JSON", param_hint="--target-maps") from None
+            entries = loaded if isinstance(loaded, list) else [loaded]
+        else:
+            entries = [_pairs(text, item)]
+        for entry in entries:
+            if not isinstance(entry, dict) or not entry:
+                raise click.BadParameter(f"{item!r}: each target map is an object of parameter names and values",
+                                         param_hint="--target-maps")
+            maps.append({str(k): [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in entry.items()})
+    return maps
+
+
+def _pairs(text: str, item: str) -> dict:
+    entry: dict[str, list[str]] = {}
+    for pair in _split(text):
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r} is not Name=Value,Name=Value", param_hint="--target-maps")
+        entry.setdefault(name.strip(), []).append(value.strip())
+    return entry
+
+
+def control_from(targeting: dict, max_concurrency: str | None, max_errors: str | None):
+    """The RateControl the options ask for; the rates are the resources' unless the run is across
+    target locations (there --max-concurrency/--max-errors pace the locations)."""
+    from ..engine.targets import RateControl
+
+    targets = [parse_target(t) for t in targeting.get("targets") or ()]
+    maps = parse_target_maps(targeting.get("target_maps") or ())
+    return RateControl(targeting.get("target_parameter_name"), targets or None, maps or None,
+                       max_concurrency, max_errors)
+
+
+def run_targets(runbook: str, *, cloud, store, region: str, given: dict, control, auto_approve: bool,
+                output: str) -> int:
+    """Start and follow a rate-controlled run; the exit status: 0 when every target succeeded, 1
+    otherwise, 2 when the run cannot start."""
+    from ..engine import ExecutionRejected, Options
+    from ..engine.documents import find_runbook
+    from ..engine.history import automation_execution
+    from ..engine.targets import run_rate_control, start_rate_control
+    from ..fanout_view import FanoutProgress, resource_list
+    from .run import follow
+
+    caller = cloud.caller_credentials()
+    try:
+        found = find_runbook(runbook, cloud, caller, region)
+        rated = start_rate_control(found, control, cloud=cloud, store=store, region=region, given=given,
+                                   caller=caller, options=Options(auto_approve=auto_approve))
+    except ExecutionRejected as exc:
+        click.echo(f"xacct: {exc.code}: {exc.message}", err=True)
+        return 2
+    parent = rated.parent
+    if output == "text":
+        what = (f"Targets {_shown(control.targets[0])}" if control.targets
+                else f"{len(control.target_maps or [])} target maps")
+        click.echo(f"Execution {parent.id} of {found.name} in {caller.account or '?'} {region}: {what}, "
+                   f"TargetParameterName {control.target_parameter_name or '-'}")
+        store.listeners.append(FanoutProgress(parent.id, 0))
+    final = follow(lambda: run_rate_control(rated), parent.cancel)
+    result = automation_execution(store, parent.id)
+    if output == "json":
+        children = [automation_execution(store, step["xacct:ChildExecutionId"])
+                    for step in result["StepExecutions"] if step.get("xacct:ChildExecutionId")]
+        click.echo(json.dumps({"AutomationExecution": result, "ChildExecutions": children}, indent=2))
+    else:
+        click.echo(resource_list(result["StepExecutions"]))
+        color = "green" if final == "Success" else "red"
+        click.secho(f"Execution {parent.id}: {final}", fg=color, bold=True)
+        if result.get("FailureMessage"):
+            click.echo(f"  {result['FailureMessage']}")
+        why = result.get("xacct:Explanation")
+        if why:
+            click.echo(f"  why: {why.get('layer')}: {why.get('cause') or why.get('message', '')}")
+            if why.get("fix"):
+                click.echo(f"  fix: {why['fix']}")
+        click.echo(f"  every step of every target: xacct executions show {parent.id[:8]}")
+    return 0 if final == "Success" else 1
+
+
+def _shown(target: dict) -> str:
+    return f"Key={target['Key']},Values={','.join(target.get('Values') or [])}"

@@ -1,0 +1,90 @@
+"""Rate control as SSM applies it to target locations and to target resources alike ("Control
+automations at scale", AWS Systems Manager User Guide): a concurrency and an error threshold,
+each a count or a percentage of the targets; the queue sends work to one target, then ramps up
+1, 2, 4, ... to the concurrency; once more errors than the threshold have come back no new target
+starts, and those already running finish."""
+
+from __future__ import annotations
+
+import math
+import re
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Callable, Sequence, TypeVar
+
+from . import status as S
+from .errors import ExecutionRejected
+
+T = TypeVar("T")
+
+# The patterns of MaxConcurrency / TargetLocationMaxConcurrency / TargetsMaxConcurrency and of the
+# matching MaxErrors members (botocore's ssm model, StartAutomationExecution and TargetLocation).
+CONCURRENCY_PATTERN = r"^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$"
+ERRORS_PATTERN = r"^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$"
+
+
+def parse_rate(value: str | int | None, total: int, *, default: str, minimum: int) -> int | None:
+    """A MaxConcurrency / MaxErrors value: a count ("10") or a percentage of the targets ("10%"),
+    as SSM takes them; None means no limit. 10% of 50 allows 5 errors: the API reference says the
+    run stops "when the sixth error is received"."""
+    text = str(default if value in (None, "") else value).strip()
+    if text == "":
+        return None
+    if text.endswith("%"):
+        percent = int(text[:-1])
+        return max(minimum, math.floor(total * percent / 100))
+    return max(minimum, int(text))
+
+
+def check_rate(value: str | None, name: str, pattern: str) -> None:
+    """Refuse a value outside the member's pattern with the API's ValidationException text."""
+    if value not in (None, "") and not re.fullmatch(pattern[1:-1], str(value)):
+        raise ExecutionRejected("ValidationException",
+                                f"1 validation error detected: Value '{value}' at '{name}' failed to satisfy "
+                                f"constraint: Member must satisfy regular expression pattern: {pattern}")
+
+
+@dataclass
+class Ran:
+    """What a rate-controlled run did: how many targets failed, and those never started."""
+
+    failed: int = 0
+    not_started: list = field(default_factory=list)
+
+
+def run_rated(targets: Sequence[T], work: Callable[[T], str], *, concurrency: int, error_limit: int | None,
+              cancelled: Callable[[], bool], name: str = "xacct-target") -> Ran:
+    """Run `work(target)` for every target on up to `concurrency` threads, ramping up 1, 2, 4, ...
+    as the targets before finish; `work` returns the target's final status. Once more than
+    `error_limit` targets have failed (or `cancelled()` says so) nothing new starts; running
+    targets finish, and their results count. A target whose work raises counts as failed; the
+    others' results stand."""
+    pending = list(targets)
+    ran = Ran()
+    finished = 0
+    stopped = False
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix=name) as pool:
+        running: dict = {}
+        while pending or running:
+            if cancelled():
+                stopped = True
+            allowed = min(concurrency, max(1, 2 * finished))  # ramp-up: 1, then 2, 4, ...
+            while pending and not stopped and len(running) < allowed:
+                target = pending.pop(0)
+                running[pool.submit(work, target)] = target
+            if not running:
+                break
+            done, _ = wait(list(running), timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                running.pop(future)
+                finished += 1
+                try:
+                    ok = future.result() == S.SUCCESS
+                except Exception:  # a bug in one target's work must not lose the others' results
+                    ok = False
+                if not ok:
+                    ran.failed += 1
+                if error_limit is not None and ran.failed > error_limit:
+                    stopped = True
+    ran.not_started = pending
+    return ran

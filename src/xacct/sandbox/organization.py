@@ -1,0 +1,71 @@
+"""A world's organization in moto's Organizations: the organization of the management account,
+one OU per unit (nested as in the world), and each member account in its unit, so that
+ListAccountsForParent and ListOrganizationalUnitsForParent answer as AWS would (a run across OUs
+lists them with the administration role).
+
+The organization and its OUs are made through the ordinary API as the management account's
+administrator. moto gives accounts it creates random IDs, and a world names its accounts, so a
+member is created through the API and then given the world's ID in moto's model (as build.py sets
+an MFA device's seed)."""
+
+from __future__ import annotations
+
+from botocore.exceptions import ClientError
+
+PARTITION = "aws"
+
+
+def build_organization(cloud, spec: dict) -> dict[str, str]:
+    """Make the organization; return each unit's OU ID by its path ("Workloads/Prod")."""
+    management = str(spec.get("management", ""))
+    org = cloud.client("organizations", "us-east-1", cloud.operator(management))
+    try:
+        org.create_organization(FeatureSet="ALL")
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "AlreadyInOrganizationException":
+            raise  # the same world built twice in one process keeps its organization
+    root = org.list_roots()["Roots"][0]["Id"]
+    units: dict[str, str] = {}
+    _units(org, management, spec.get("units") or {}, root, root, "", units)
+    return units
+
+
+def _units(org, management: str, units: dict, root: str, parent: str, above: str, found: dict) -> None:
+    existing = {u["Name"]: u["Id"] for u in _children(org, parent)}
+    for name, unit in units.items():
+        path = f"{above}{name}"
+        ou = existing.get(name) or org.create_organizational_unit(ParentId=parent, Name=name)["OrganizationalUnit"]["Id"]
+        found[path] = ou
+        for account in unit.get("accounts") or []:
+            _place(org, management, str(account), root, ou)
+        _units(org, management, unit.get("units") or {}, root, ou, f"{path}/", found)
+
+
+def _children(org, parent: str) -> list[dict]:
+    listed, args = [], {"ParentId": parent}
+    while True:
+        page = org.list_organizational_units_for_parent(**args)
+        listed += page["OrganizationalUnits"]
+        if not page.get("NextToken"):
+            return listed
+        args["NextToken"] = page["NextToken"]
+
+
+def _place(org, management: str, account: str, root: str, ou: str) -> None:
+    from moto.organizations.models import organizations_backends
+
+    backend = organizations_backends[management][PARTITION]
+    if account == management:
+        source = root
+    elif any(a.id == account for a in backend.accounts):
+        source = next(a.parent_id for a in backend.accounts if a.id == account)
+    else:
+        created = org.create_account(AccountName=account, Email=f"{account}@example.com")
+        made = created["CreateAccountStatus"]["AccountId"]
+        fake = backend.get_account_by_id(made)
+        organizations_backends.master_accounts.pop(made, None)
+        fake.id, fake.joined_method = account, "INVITED"  # a world's account exists before it joins
+        organizations_backends.master_accounts[account] = (management, PARTITION)
+        source = fake.parent_id
+    if source != ou:
+        org.move_account(AccountId=account, SourceParentId=source, DestinationParentId=ou)
