@@ -23,6 +23,7 @@ def world(tmp_path, sandbox, name, ids, change=None, region=TOKYO):
     text = (WORLDS / name).read_text()
     for old, new in ids.items():
         text = text.replace(old, new)
+    text = text.replace("foo-data", "foo-data-" + "-".join(ids.values()))  # bucket names are global
     data = yaml.safe_load(text)
     if change:
         change(data)
@@ -223,11 +224,12 @@ def test_a_role_that_needs_mfa_is_D401_until_the_caller_brings_a_device(tmp_path
     user = built.users[(hoge, "user-kawahara")]
     role = f"arn:aws:iam::{foo}:role/role-kawahara"
     serial = f"arn:aws:iam::{hoge}:mfa/user-kawahara"
+    bucket = f"foo-data-{hoge}-{foo}"
 
     def check(**extra):
         caller = sandbox.identity(user, VIRGINIA)
         found = by_name(ENCRYPT, sandbox, caller, VIRGINIA)
-        return diagnose(Checkup(Reader(sandbox, caller, VIRGINIA), found, {"BucketName": ["foo-data"]}, VIRGINIA,
+        return diagnose(Checkup(Reader(sandbox, caller, VIRGINIA), found, {"BucketName": [bucket]}, VIRGINIA,
                                 caller, owned_by_aws=True, role_arn=role, **extra))
 
     without = check()
