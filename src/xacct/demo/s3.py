@@ -20,7 +20,9 @@ def chapter(store) -> bool:
     cloud = SandboxCloud(region)
     built = build_world(load_world(example("worlds/s3-encrypted-ami.yaml")), cloud, region, store)
     ops, owner = built.users[(B, "ops")], cloud.operator(A)
-    [image] = cloud.client("ec2", region, owner).describe_images(Owners=["self"])["Images"]
+    # by the world's name for it: other chapters make images in the same account
+    [image] = cloud.client("ec2", region, owner).describe_images(
+        Owners=["self"], Filters=[{"Name": "name", "Values": ["web-base-2026-11"]}])["Images"]
     image_id = image["ImageId"]
     click.echo(f"The world of s3-encrypted-ami.yaml: {image_id} ({image['Name']}) in {A}, its snapshot encrypted\n"
                f"with A's customer managed key and shared with {B}, whose user ops may use that key.\n")
