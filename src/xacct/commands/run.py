@@ -9,6 +9,7 @@ import threading
 
 import click
 
+from .run_reporting import reporting_options, start_reporting
 from .run_targets import control_from, run_targets, target_options
 
 
@@ -52,10 +53,12 @@ def make_cloud(aws: bool, profile: str | None, region: str | None):
               help="With --accounts: the role assumed in each target account.")
 @click.option("--max-concurrency", help="How many targets run at once (N or N%): target locations with --accounts "
                                         "or --ou (default 1), else resources with --targets (default 10).")
-@click.option("--max-errors", help="Stop starting targets after more than this many fail (N or N%; default no "
-                                   "limit): target locations with --accounts or --ou, else resources.")
+@click.option("--max-errors", help="Stop starting targets after more than this many fail (N or N%): target "
+                                   "locations with --accounts or --ou (default 0, as SSM), else resources "
+                                   "(default no limit).")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @target_options  # --targets, --target-parameter-name, --target-maps, --ou, ... (run_targets.py)
+@reporting_options  # --notify, --notify-on, --log-group (run_reporting.py)
 @click.pass_context
 def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path, accounts, regions,
         execution_role_name, max_concurrency, max_errors, output, **targeting):
@@ -113,6 +116,8 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
         cloud = make_cloud(aws, profile, region)
         if world_path:
             build_world_or_exit(world_path, cloud, store)
+        # notifications and step logs, flushed when the command ends (run_reporting.py)
+        start_reporting(ctx, store, cloud, region or cloud.default_region, targeting)
         if across:
             from .run_across import run_across
 

@@ -224,8 +224,10 @@ def run_fanout(fanout: Fanout) -> str:
     limits = []
     for location in fanout.locations:
         total = sum(1 for t in fanout.targets if t.location is location) or 1
+        # the defaults of TargetLocationMaxConcurrency (1) and TargetLocationMaxErrors (0), as
+        # the API reference gives them (API_TargetLocation)
         limits.append((parse_rate(location.max_concurrency, total, default="1", minimum=1),
-                       parse_rate(location.max_errors, total, default="", minimum=0)))
+                       parse_rate(location.max_errors, total, default="0", minimum=0)))
     concurrency = max(c for c, _ in limits) if limits else 1
     error_limit = min((e for _, e in limits if e is not None), default=None)
     ran = run_rated(fanout.targets, lambda target: _run_target_safely(fanout, target), concurrency=concurrency,
