@@ -97,3 +97,16 @@ def test_rules_reference_is_current():
     from xacct.document.rules_doc import render
 
     assert (Path(__file__).parents[1] / "docs" / "rules.md").read_text() == render()
+
+
+def test_every_command_keeps_its_examples_on_their_own_lines():
+    """Click keeps a paragraph as written only after a \\b line; a literal backslash-b rewraps it."""
+    from click.testing import CliRunner
+
+    from xacct.cli import cli
+
+    for name, command in cli.commands.items():
+        for sub in ([command] + list(getattr(command, "commands", {}).values())):
+            assert "\\\\b" not in (sub.help or ""), name
+    result = CliRunner().invoke(cli, ["run", "--help"])
+    assert "\n  Examples:\n    xacct run share-ami.yaml" in result.output

@@ -12,7 +12,7 @@ import click
 def executions():
     """List recorded executions, or show one step by step.
 
-    \\b
+    \b
     Examples:
       xacct executions list --status Failed
       xacct executions show 3f2c --output json
@@ -28,7 +28,7 @@ def executions():
 def list_executions(ctx, status, limit, include_children, output):
     """List executions, newest first.
 
-    \\b
+    \b
     Example:
       xacct executions list --status Failed --limit 10
     """
@@ -65,7 +65,7 @@ def show(ctx, execution_id, output):
     timing and failure, and the executions it started. With --output json, the shape of
     `aws ssm get-automation-execution`.
 
-    \\b
+    \b
     Example:
       xacct executions show 3f2c
     """

@@ -30,7 +30,7 @@ def explain(request_file, world_path, principal, action, resource, context_items
     organization, root first, each a list of policies). With --world, the policies are those of
     a world file's accounts: name the principal, the action and the resource instead.
 
-    \\b
+    \b
     Examples:
       xacct explain --request assume-role.json --output json
       xacct explain --world s4-mfa.yaml --principal arn:aws:iam::111111111111:user/user-kawahara \\

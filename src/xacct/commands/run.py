@@ -72,7 +72,7 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
     AWS-SystemsManager-AutomationAdministrationRole) assumes the execution role in each target,
     where the runbook is read (it must be shared with that account) and runs.
 
-    \\b
+    \b
     Examples:
       xacct run share-ami.yaml -p InstanceId=i-0123456789abcdef0 -p AccountId=222222222222
       xacct run AWS-RestartEC2Instance -p InstanceId=i-1,i-2 --aws --profile ops --region ap-northeast-1

@@ -13,7 +13,7 @@ import click
 def sandbox():
     """Work with the embedded sandbox: several AWS accounts in which IAM is enforced.
 
-    \\b
+    \b
     Example:
       xacct sandbox serve --world s4-mfa.yaml
     """
@@ -33,7 +33,7 @@ def serve(world_path, port, host, profiles_dir, ready_file):
     AWS CLI and any SDK reach it with its own profiles. Writes an AWS config and credentials
     file with a profile per world user (named ALIAS-USER) whose endpoint is the sandbox.
 
-    \\b
+    \b
     Example:
       xacct sandbox serve --world s4-mfa.yaml --profiles ./sandbox-profiles
       AWS_CONFIG_FILE=./sandbox-profiles/config AWS_SHARED_CREDENTIALS_FILE=./sandbox-profiles/credentials \\

@@ -18,7 +18,7 @@ import click
 def signal(ctx, execution_id, kind, comment, approver):
     """Send a signal to a Waiting execution (SendAutomationSignal).
 
-    \\b
+    \b
     Examples:
       xacct signal 3f2c --approve --comment "checked the AMI"
       xacct signal 3f2c --resume

@@ -14,7 +14,7 @@ def stop(ctx, execution_id):
     """Cancel a running execution: its current step is cancelled, its onCancel path runs, and it
     ends Cancelled (StopAutomationExecution). The process running it picks the request up.
 
-    \\b
+    \b
     Example:
       xacct stop 3f2c
     """
