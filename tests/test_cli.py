@@ -107,6 +107,6 @@ def test_every_command_keeps_its_examples_on_their_own_lines():
 
     for name, command in cli.commands.items():
         for sub in ([command] + list(getattr(command, "commands", {}).values())):
-            assert "\\\\b" not in (sub.help or ""), name
+            assert "\\b" not in (sub.help or ""), name
     result = CliRunner().invoke(cli, ["run", "--help"])
     assert "\n  Examples:\n    xacct run share-ami.yaml" in result.output
