@@ -10,6 +10,7 @@ import dataclasses
 import json
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,10 @@ from .parameters import resolve_parameters
 
 ASSUME_ROLE_FAILED = "The defined assume role is unable to be assumed."
 NO_OUTPUT = "No output available yet because the step is not successfully executed"
+
+# The executions this process runs, by ID: how store listeners, which hear only IDs, reach an
+# execution's account, Region and credentials (step_logs writes each one's log with its own).
+LIVE: "weakref.WeakValueDictionary[str, Execution]" = weakref.WeakValueDictionary()
 
 TROUBLESHOOTING = "Please refer to Automation Service Troubleshooting Guide for more diagnosis details."
 CANCEL_PATH_SECONDS = 120  # "the cancel workflow runs for at most two minutes"
@@ -101,6 +106,7 @@ def start(document: Document, *, name: str, cloud: Cloud, store: Store, region: 
                           credentials=caller, caller=caller, parameters=parameters,
                           options=options or (parent.options if parent else Options()), parent=parent)
     execution.variables = {n: v.default for n, v in document.variables.items()}
+    LIVE[execution.id] = execution
     role = interpolate(document.assume_role, execution.lookup) if isinstance(document.assume_role, str) else None
     store.create_execution(
         execution.id, document_name=name, parent_id=parent.id if parent else None,
@@ -260,7 +266,9 @@ def run_step(execution: Execution, step: Step, *, limit: float | None = None) ->
         if _is_denial(error):
             explanation = execution.cloud.explain_denial(execution.credentials)
             if explanation:
-                error.details = {**error.details, "xacct:Explanation": explanation}
+                from .denial_cause import with_api_cause
+
+                error.details = {**error.details, "xacct:Explanation": with_api_cause(explanation, error.details)}
         store.append(execution.id, "StepAttemptFailed", step.name, {"Attempt": attempt, "FailureMessage": failure})
         if not error.retriable:
             break
