@@ -315,3 +315,14 @@ def test_list_filters_by_account_region_status_and_parent(tmp_path, monkeypatch)
     assert [e["AutomationExecutionId"] for e in listed()] == [run_id]  # top level only by default
     bad = world.xacct(monkeypatch, "executions", "list", "--status", "Broken")
     assert bad.exit_code == 2 and "Invalid value for '--status'" in bad.output
+
+
+def test_demo_chapter_s1(store, capsys):
+    from xacct.demo import s1
+
+    assert s1.chapter(store) is True
+    told = capsys.readouterr().out
+    assert "is not authorized to perform: s3:PutEncryptionConfiguration on resource: arn:aws:s3:::logs-" in told
+    assert "which IAM authorizes as s3:PutEncryptionConfiguration" in told
+    assert "EC2 Automation Execution Status-change Notification: AWS-EnableS3BucketEncryption Failed" in told
+    assert "default encryption (GetBucketEncryption): 4 of 4 buckets" in told
