@@ -6,6 +6,7 @@ they queued is sent when the command ends (whatever way it ends)."""
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 import click
 
@@ -42,7 +43,7 @@ def reporting_options(command):
         click.option("--notify-on", type=click.Choice(["failure", "status"]), default="failure", show_default=True,
                      help="Notify on failures only (failed, timed-out or cancelled steps, targets and "
                           "executions), or on every status change."),
-        click.option("--log-group", callback=_log_group,
+        click.option("--log-group", metavar="NAME", callback=_log_group,
                      help="Also write each execution's step log to this CloudWatch Logs group: a stream named by "
                           "execution ID, in the execution's own account and Region, with its credentials."),
     ]
@@ -73,8 +74,10 @@ def start_reporting(ctx: click.Context, store, cloud, region: str, options: dict
     store.listeners.extend(listeners)
 
     def finish() -> None:
+        # a second Ctrl-C means "leave at once": do not wait long for the senders then
+        leaving = isinstance(sys.exc_info()[1], KeyboardInterrupt)
         for listener in listeners:
-            if not listener.close():
+            if not listener.close(1.0 if leaving else 15.0):
                 click.echo("xacct: warning: some notifications or log writes were still pending when xacct "
                            "stopped waiting for them", err=True)
             if listener in store.listeners:
