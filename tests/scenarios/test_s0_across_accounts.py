@@ -143,11 +143,11 @@ def test_max_errors_zero_stops_starting_targets(tmp_path, sandbox, store):
 
 def test_without_settings_one_target_at_a_time_and_no_error_allowed(tmp_path, sandbox, store):
     # TargetLocationMaxConcurrency defaults to 1 and TargetLocationMaxErrors to 0 (API_TargetLocation)
-    ids = {"m": "710000000061", "t": "710000000062"}
+    ids = {"m": "710000000071", "t": "710000000072"}
     built = make_world(tmp_path, sandbox, ids)
-    status, parent = run_across(sandbox, store, built, ids, accounts=[ids["t"], "710000000063"])
+    status, parent = run_across(sandbox, store, built, ids, accounts=[ids["t"], "710000000073"])
     assert [s["StepStatus"] for s in parent["StepExecutions"]] == ["Failed", "Cancelled"]
-    status, parent = run_across(sandbox, store, built, ids, accounts=[ids["t"], "710000000063"], max_errors="1")
+    status, parent = run_across(sandbox, store, built, ids, accounts=[ids["t"], "710000000073"], max_errors="1")
     assert [s["StepStatus"] for s in parent["StepExecutions"]] == ["Failed", "Failed"]
 
 

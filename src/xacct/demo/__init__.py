@@ -12,12 +12,13 @@ import click
 def run_demo() -> int:
     from ..sandbox.embedded import SandboxCloud
     from ..store import Store
-    from . import s0, s2, s3, s4
+    from . import s0, s1, s2, s3, s4
 
-    click.secho("xacct demo, on the embedded sandbox (chapter S1 is still to come)\n", bold=True)
+    click.secho("xacct demo, on the embedded sandbox\n", bold=True)
     with tempfile.TemporaryDirectory(prefix="xacct-demo-") as tmp:
         store = Store(Path(tmp) / "demo.db")
         ok = s0.chapter(store)
+        ok = s1.chapter(store) and ok
         ok = s2.chapter(SandboxCloud(), store) and ok
         ok = s3.chapter(store) and ok
         ok = s4.chapter(store) and ok

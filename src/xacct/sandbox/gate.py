@@ -71,6 +71,8 @@ class Gate:
         events.register("after-call.sts.AssumeRole", lambda **kw: self._after_assume(**kw))
         events.register("after-call.ec2", lambda **kw: self._after_ec2(region, access_key_id, **kw))
         events.register("after-call.auto-scaling", lambda **kw: self._after_autoscaling(region, access_key_id, **kw))
+        events.register("after-call.resource-groups-tagging-api.GetResources",
+                        lambda **kw: _buckets_of_region(region, **kw))
 
     @staticmethod
     def _keep_params(params, context, **_):
@@ -351,3 +353,16 @@ def _totp_ok(holder: Holder, serial: str, code: str) -> bool:
 
 class _Url:
     url = "https://sandbox.xacct"
+
+
+def _buckets_of_region(region: str, parsed, **_) -> None:
+    """The Resource Groups Tagging API lists a bucket in its own Region only; moto lists every
+    bucket of the account in every Region, so a run by tag in two Regions would act on each
+    bucket twice. (In process only: over HTTP, moto's answer stands.)"""
+    from .policies import bucket_region
+
+    mappings = parsed.get("ResourceTagMappingList") if isinstance(parsed, dict) else None
+    if mappings:
+        parsed["ResourceTagMappingList"] = [
+            m for m in mappings if not m.get("ResourceARN", "").startswith("arn:aws:s3:::")
+            or bucket_region(m["ResourceARN"][len("arn:aws:s3:::"):]) in (None, region)]

@@ -103,6 +103,16 @@ def bucket_owner(bucket: str) -> str | None:
     return owner[1] if isinstance(owner, tuple) else owner
 
 
+def bucket_region(bucket: str) -> str | None:
+    from moto.s3.models import s3_backends
+
+    account = bucket_owner(bucket)
+    try:
+        return s3_backends[account]["aws"].get_bucket(bucket).region_name if account else None
+    except Exception:
+        return None
+
+
 def bucket_policy(bucket: str) -> Policy | None:
     from moto.s3.models import s3_backends
 
