@@ -243,3 +243,24 @@ def test_a_role_that_needs_mfa_is_D401_until_the_caller_brings_a_device(tmp_path
     assert with_device[0].cause.endswith("no identity-based policy allows the s3:PutEncryptionConfiguration action")
     wrong = check(mfa_serial=f"arn:aws:iam::{hoge}:mfa/someone-else")
     assert wrong[0].id == "D401" and "is not an MFA device of" in wrong[0].cause
+
+
+def test_an_scp_that_denies_what_the_role_may_do_is_D302(tmp_path, sandbox):
+    m, a, b = "750000000081", "750000000082", "750000000083"
+
+    def organization(data):
+        data["accounts"][a]["iam"]["roles"][EXEC]["policies"]["ExecutionPolicy"]["Statement"].append(
+            {"Effect": "Allow", "Action": "s3:PutEncryptionConfiguration", "Resource": "*"})
+        data["organization"] = {
+            "management": m,
+            "scps": {"FullAccess": {"Version": "2012-10-17", "Statement": [
+                         {"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+                     "NoEncryptionChanges": {"Version": "2012-10-17", "Statement": [
+                         {"Effect": "Deny", "Action": "s3:PutEncryptionConfiguration", "Resource": "*"}]}},
+            "units": {"Workloads": {"accounts": [a], "scps": ["FullAccess", "NoEncryptionChanges"]}}}
+
+    built = world(tmp_path, sandbox, S1, {"111111111111": m, "222222222222": a, "333333333333": b}, organization)
+    given = {"AutomationAssumeRole": [f"arn:aws:iam::{m}:role/{ADMIN}"]}
+    [finding] = diagnose(checkup(sandbox, built, m, ENCRYPT, [(a, VIRGINIA)], given))
+    assert (finding.id, finding.account) == ("D302", a)
+    assert "SCP NoEncryptionChanges statement 1 denies s3:PutEncryptionConfiguration" in finding.cause

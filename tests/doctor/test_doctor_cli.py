@@ -72,3 +72,25 @@ def test_the_findings_catalog_in_docs_is_current():
     from xacct.doctor.findings import catalog_markdown
 
     assert (Path(__file__).parents[2] / "docs" / "doctor.md").read_text() == catalog_markdown()
+
+
+def test_ous_by_their_world_names_with_and_without_children(tmp_path):
+    import yaml
+
+    world = yaml.safe_load((WORLDS / "s1-missing-permission.yaml").read_text())
+    world["organization"] = {"management": "111111111111", "units": {
+        "Workloads": {"accounts": ["222222222222"], "units": {"Prod": {"accounts": ["333333333333"]}}}}}
+    (tmp_path / "world.json").write_text(json.dumps(world))
+    common = ["doctor", "AWS-EnableS3BucketEncryption", "--world", str(tmp_path / "world.json"), "--regions",
+              "us-east-1", "--output", "json"]
+
+    def accounts(*args):
+        result = xacct(*common, *args)
+        return sorted(f["Account"] for f in json.loads(result.stdout))
+
+    assert accounts("--ou", "Workloads") == ["222222222222"]
+    assert accounts("--ou", "Workloads", "--include-child-ous") == ["222222222222", "333333333333"]
+    assert accounts("--ou", "Workloads", "--include-child-ous", "--exclude-accounts", "Workloads/Prod") == [
+        "222222222222"]
+    unknown = xacct(*common, "--ou", "Nope")
+    assert unknown.returncode == 2 and "units: Workloads, Workloads/Prod" in unknown.stderr

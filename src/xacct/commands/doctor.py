@@ -19,6 +19,9 @@ IMAGE_ID = re.compile(r"ami-[0-9a-f]{8,17}")
               help="A runbook parameter, as for xacct run (known values make the checks exact).")
 @click.option("--accounts", help="The target accounts of a run across accounts (comma-separated).")
 @click.option("--regions", help="With --accounts: the target Regions (comma-separated; default --region).")
+@click.option("--ou", "units", help="Target the accounts of these organizational units (comma-separated OU IDs).")
+@click.option("--include-child-ous", is_flag=True, help="With --ou: the accounts of the OUs below them too.")
+@click.option("--exclude-accounts", help="With --accounts/--ou: accounts or OUs to leave out (comma-separated).")
 @click.option("--execution-role-name", default="AWS-SystemsManager-AutomationExecutionRole", show_default=True)
 @click.option("--region", help="The Region the run starts in.")
 @click.option("--world", "world_path", type=click.Path(dir_okay=False), help="Check this world, in the sandbox.")
@@ -32,7 +35,7 @@ IMAGE_ID = re.compile(r"ami-[0-9a-f]{8,17}")
 @click.option("--apply", "apply_fixes", is_flag=True, help="Make the fixes, after showing them and asking.")
 @click.option("--yes", is_flag=True, help="With --apply: do not ask.")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def doctor(runbook, parameters, accounts, regions, execution_role_name, region, world_path, aws, profile,
+def doctor(runbook, parameters, accounts, regions, units, include_child_ous, exclude_accounts, execution_role_name, region, world_path, aws, profile,
            read_role_name, as_arn, role_arn, mfa_serial, apply_fixes, yes, output):
     """Find what would make RUNBOOK fail before it runs: a runbook not shared with a target
     account, execution or administration roles missing or not trusting each other, permissions
@@ -58,8 +61,8 @@ def doctor(runbook, parameters, accounts, regions, execution_role_name, region, 
 
     if world_path and (aws or profile):
         raise click.UsageError("--world builds the sandbox; it cannot be used with --aws or --profile")
-    if regions and not accounts:
-        raise click.UsageError("--regions goes with --accounts")
+    if (regions or exclude_accounts) and not (accounts or units):
+        raise click.UsageError("--regions and --exclude-accounts go with --accounts or --ou")
     if yes and not apply_fixes:
         raise click.UsageError("--yes goes with --apply")
     given = parse_parameters(parameters)
@@ -73,6 +76,14 @@ def doctor(runbook, parameters, accounts, regions, execution_role_name, region, 
         built = build_world_or_exit(world_path, cloud) if world_path else None
         caller = _caller(cloud, built, as_arn, region)
         found = find_runbook(runbook, cloud, caller, region)
+        if built is not None:
+            from .run_targets import unit_ids
+
+            units = unit_ids(units, built.units, "--ou")
+            exclude_accounts = unit_ids(exclude_accounts, built.units, "--exclude-accounts")
+        if units or exclude_accounts:
+            targets_accounts = _expand(cloud, caller, targets_accounts + _split(units), include_child_ous,
+                                       _split(exclude_accounts))
         checkup = Checkup(Reader(cloud, caller, region, read_role_name), found, given, region, caller,
                           targets=[(a, r) for a in targets_accounts for r in (_split(regions) or [region])],
                           execution_role_name=execution_role_name,
@@ -96,6 +107,15 @@ def doctor(runbook, parameters, accounts, regions, execution_role_name, region, 
     if apply_fixes and findings:
         findings = _apply(findings, checkup, yes, output)
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
+
+
+def _expand(cloud, caller, entries, include_children, exclude):
+    """OUs into their accounts, as a run lists them (engine/org_units.py); read here with the
+    caller's credentials, as doctor reads the management account."""
+    from ..engine.org_units import expand
+
+    credentials = cloud.operator(caller.account) if hasattr(cloud, "operator") else caller
+    return expand(entries, include_children=include_children, exclude=exclude, cloud=cloud, credentials=credentials)
 
 
 def _caller(cloud, built, as_arn, region):

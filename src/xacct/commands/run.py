@@ -10,7 +10,7 @@ import threading
 import click
 
 from .run_reporting import reporting_options, start_reporting
-from .run_targets import control_from, run_targets, target_options
+from .run_targets import control_from, run_targets, target_options, unit_ids
 
 
 def parse_parameters(items: tuple[str, ...]) -> dict[str, list[str]]:
@@ -115,7 +115,9 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
     try:
         cloud = make_cloud(aws, profile, region)
         if world_path:
-            build_world_or_exit(world_path, cloud, store)
+            built = build_world_or_exit(world_path, cloud, store)
+            for key, option in (("ous", "--ou"), ("exclude_accounts", "--exclude-accounts")):
+                targeting[key] = unit_ids(targeting.get(key), built.units, option)
         # notifications and step logs, flushed when the command ends (run_reporting.py)
         start_reporting(ctx, store, cloud, region or cloud.default_region, targeting)
         if across:

@@ -173,3 +173,23 @@ def run_targets(runbook: str, *, cloud, store, region: str, given: dict, control
 
 def _shown(target: dict) -> str:
     return f"Key={target['Key']},Values={','.join(target.get('Values') or [])}"
+
+
+def unit_ids(text: str | None, units: dict[str, str], option: str) -> str | None:
+    """In a sandbox world OUs get IDs only when the world is built, so `--ou` and
+    `--exclude-accounts` also take a unit's path in the world file ("Workloads/Prod")."""
+    if not text:
+        return text
+    from ..engine.org_units import ACCOUNT, OU
+
+    resolved = []
+    for entry in _split(text):
+        if OU.fullmatch(entry) or ACCOUNT.fullmatch(entry):
+            resolved.append(entry)
+        elif entry in units:
+            resolved.append(units[entry])
+        else:
+            known = ", ".join(units) or "none"
+            raise click.BadParameter(f"{entry} is neither an OU ID, an account, nor a unit of the world "
+                                     f"(units: {known})", param_hint=option)
+    return ",".join(resolved)

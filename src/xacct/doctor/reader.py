@@ -160,7 +160,8 @@ class Reader:
             for summary in listed["Policies"]:
                 content = org.describe_policy(PolicyId=summary["Id"])["Policy"]["Content"]
                 level.append(parse_policy(policy_document(content), f"SCP {summary['Name']}"))
-            levels.append(level)
+            if level:  # AWS keeps at least one SCP on every level; none listed means none read
+                levels.append(level)
         return levels
 
     def scps(self, account: str) -> list[list[Policy]]:

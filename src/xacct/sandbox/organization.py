@@ -27,7 +27,48 @@ def build_organization(cloud, spec: dict) -> dict[str, str]:
     root = org.list_roots()["Roots"][0]["Id"]
     units: dict[str, str] = {}
     _units(org, management, spec.get("units") or {}, root, root, "", units)
+    if spec.get("scps"):
+        _service_control_policies(org, spec, root, units)
     return units
+
+
+def _service_control_policies(org, spec: dict, root: str, units: dict[str, str]) -> None:
+    """The world's SCPs, attached where the world names them, so that whoever reads the
+    organization through the API (xacct doctor, the AWS CLI) sees what the gate enforces. A level
+    that names SCPs has only those; elsewhere FullAWSAccess stays attached, as AWS attaches it to
+    every root, OU and account by default."""
+    import json
+
+    try:
+        org.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "PolicyTypeAlreadyEnabledException":
+            raise
+    existing = {p["Name"]: p["Id"] for p in org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]}
+    ids = {}
+    for name, document in spec["scps"].items():
+        ids[name] = existing.get(name) or org.create_policy(
+            Name=name, Type="SERVICE_CONTROL_POLICY", Description=f"{name} (world file)",
+            Content=json.dumps(document))["Policy"]["PolicySummary"]["Id"]
+    levels = [(root, (spec.get("root") or {}).get("scps"))]
+    levels += [(units[path], unit.get("scps")) for path, unit in _unit_specs(spec.get("units") or {}, "")]
+    for target, names in levels:
+        if not names:
+            continue
+        attached = {p["Name"]: p["Id"] for p in org.list_policies_for_target(
+            TargetId=target, Filter="SERVICE_CONTROL_POLICY")["Policies"]}
+        for name in names:
+            if name in ids and name not in attached:
+                org.attach_policy(PolicyId=ids[name], TargetId=target)
+        for name, policy_id in attached.items():
+            if name not in names:
+                org.detach_policy(PolicyId=policy_id, TargetId=target)
+
+
+def _unit_specs(units: dict, above: str):
+    for name, unit in units.items():
+        yield f"{above}{name}", unit or {}
+        yield from _unit_specs((unit or {}).get("units") or {}, f"{above}{name}/")
 
 
 def _units(org, management: str, units: dict, root: str, parent: str, above: str, found: dict) -> None:
