@@ -8,6 +8,8 @@ import threading
 
 import click
 
+from .doctor.findings import finding_for
+
 from .engine import status as S
 
 SHORT = {S.SUCCESS: "ok", S.FAILED: "FAILED", S.CANCELLED: "not run", S.TIMED_OUT: "TIMED OUT"}
@@ -49,7 +51,8 @@ class FanoutProgress:
             explanation = data.get("xacct:Explanation")
             if explanation:
                 cause = explanation.get("cause") or explanation.get("message", "")
-                click.echo(f"      why: {explanation.get('layer')}: {cause}")
+                foreseen = finding_for(explanation)
+                click.echo(f"      why{f' ({foreseen})' if foreseen else ''}: {explanation.get('layer')}: {cause}")
                 if explanation.get("fix"):
                     click.echo(f"      fix: {explanation['fix']}")
 

@@ -94,3 +94,28 @@ def test_ous_by_their_world_names_with_and_without_children(tmp_path):
         "222222222222"]
     unknown = xacct(*common, "--ou", "Nope")
     assert unknown.returncode == 2 and "units: Workloads, Workloads/Prod" in unknown.stderr
+
+
+def test_a_denial_explained_after_a_run_names_the_finding_that_foresees_it():
+    from xacct.doctor.findings import finding_for
+
+    admin = "arn:aws:sts::111111111111:assumed-role/AWS-SystemsManager-AutomationAdministrationRole/x"
+    cases = [
+        ({"layer": "share", "action": "ssm:GetDocument"}, "D101"),
+        ({"layer": "trust", "action": "sts:AssumeRole", "principal": admin, "cause": "the execution role "
+          "AWS-SystemsManager-AutomationExecutionRole does not exist in 222222222222"}, "D204"),
+        ({"layer": "trust", "action": "sts:AssumeRole", "principal": admin}, "D205"),
+        ({"layer": "identity", "action": "sts:AssumeRole", "principal": admin}, "D203"),
+        ({"layer": "trust", "action": "sts:AssumeRole", "principal": "ssm.amazonaws.com",
+          "resource": "arn:aws:iam::1:role/AWS-SystemsManager-AutomationAdministrationRole"}, "D202"),
+        ({"layer": "identity", "action": "iam:PassRole"}, "D206"),
+        ({"layer": "identity", "action": "s3:PutEncryptionConfiguration", "decision": "implicitDeny"}, "D301"),
+        ({"layer": "scp", "action": "s3:PutEncryptionConfiguration", "decision": "explicitDeny"}, "D302"),
+        ({"layer": "trust", "action": "sts:AssumeRole", "principal": "arn:aws:iam::1:user/u",
+          "fix": "... Bool aws:MultiFactorAuthPresent ['true']: sign in with MFA"}, "D401"),
+        ({"layer": "kms", "action": "kms:CreateGrant", "principal": "arn:aws:iam::2:user/ops"}, "D503"),
+        ({"layer": "kms", "action": "kms:Decrypt", "principal": "arn:aws:sts::2:assumed-role/"
+          "AWSServiceRoleForAutoScaling/AutoScaling"}, "D504"),
+    ]
+    for explanation, expected in cases:
+        assert finding_for(explanation) == expected, explanation

@@ -181,3 +181,10 @@ def test_cli_shows_the_failure_the_explanation_and_the_matrix(tmp_path):
     assert ("fix: aws ssm modify-document-permission --name InstallApp --permission-type Share "
             "--account-ids-to-add 222222222222 --region ap-northeast-1") in result.stdout
     assert "222222222222  FAILED" in result.stdout
+    assert "why (D101): share:" in result.stdout
+    # after the run, the stored result shows the same explanation next to AWS's text
+    parent = result.stdout.split("Execution ", 1)[1].split(" ", 1)[0]
+    shown = subprocess.run([sys.executable, "-m", "xacct", "--store", str(tmp_path / "x.db"), "executions", "show",
+                            parent], capture_output=True, text=True, timeout=60)
+    assert unable("222222222222") in shown.stdout
+    assert "foreseen by: xacct doctor (D101: runbook not shared with the target account)" in shown.stdout

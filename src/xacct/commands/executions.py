@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from ..doctor.findings import CATALOG, finding_for
+
 
 @click.group()
 def executions():
@@ -165,6 +167,9 @@ def _show_text(store, result, depth):
                        + (f" ({explanation['statements'][0]['policy']})" if explanation.get("statements") else ""))
             if explanation.get("cause"):
                 click.echo(f"{pad}      cause: {explanation['cause']}")
+            foreseen = finding_for(explanation)
+            if foreseen:
+                click.echo(f"{pad}      foreseen by: xacct doctor ({foreseen}: {CATALOG[foreseen]})")
             if explanation.get("fix"):
                 click.echo(f"{pad}      fix: {explanation['fix']}")
         for log in step.get("xacct:Logs", []):

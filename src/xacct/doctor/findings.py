@@ -73,6 +73,37 @@ class Finding:
         return data
 
 
+def finding_for(explanation: dict) -> str | None:
+    """The doctor finding that foresees the cause of a denial explained after a run, so that a
+    failed run and `xacct doctor` name the same cause the same way."""
+    layer = str(explanation.get("layer") or "").split(" ")[0]
+    action = str(explanation.get("action") or "")
+    principal = str(explanation.get("principal") or "")
+    resource = str(explanation.get("resource") or "")
+    text = f"{explanation.get('cause', '')} {explanation.get('fix', '')} {' '.join(explanation.get('nearMisses', []))}"
+    if layer == "share":
+        return "D101"
+    if "multifactorauth" in text.lower():
+        return "D401"
+    if action == "sts:AssumeRole":
+        if "does not exist" in text:
+            return "D204"
+        if layer == "trust" and principal.endswith(".amazonaws.com"):
+            return "D202" if "AdministrationRole" in resource else "D207"
+        if layer == "trust":
+            return "D205"
+        return "D203"
+    if action == "iam:PassRole":
+        return "D206"
+    if layer == "kms":
+        return "D504" if "AWSServiceRoleForAutoScaling" in principal else "D503"
+    if explanation.get("decision") == "explicitDeny":
+        return "D302"
+    if layer in ("identity", "boundary", "session", "scp"):
+        return "D301"
+    return None
+
+
 AREAS = {"1": "The runbook in each target", "2": "Roles of the run", "3": "Permissions the runbook's calls need",
          "4": "MFA", "5": "AMIs and their KMS keys", "9": "What doctor could not read"}
 
