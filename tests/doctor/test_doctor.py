@@ -264,3 +264,20 @@ def test_an_scp_that_denies_what_the_role_may_do_is_D302(tmp_path, sandbox):
     [finding] = diagnose(checkup(sandbox, built, m, ENCRYPT, [(a, VIRGINIA)], given))
     assert (finding.id, finding.account) == ("D302", a)
     assert "SCP NoEncryptionChanges statement 1 denies s3:PutEncryptionConfiguration" in finding.cause
+
+
+def test_the_lookup_of_resource_targets_is_judged_too(tmp_path, sandbox):
+    m, a, b = "750000000101", "750000000102", "750000000103"
+
+    def without_tag_lookup(data):
+        data["accounts"][a]["iam"]["roles"][EXEC]["policies"]["ExecutionPolicy"]["Statement"][0]["Action"] = [
+            "ec2:DescribeInstances"]
+
+    built = world(tmp_path, sandbox, S1, {"111111111111": m, "222222222222": a, "333333333333": b},
+                  without_tag_lookup)
+    given = {"AutomationAssumeRole": [f"arn:aws:iam::{m}:role/{ADMIN}"], "BucketName": ["given-but-replaced"]}
+    findings = diagnose(checkup(sandbox, built, m, ENCRYPT, [(a, VIRGINIA)], given, target_keys=["tag:Encrypt"],
+                                target_parameter="BucketName"))
+    assert [(f.id, f.statement["Action"], f.statement["Resource"]) for f in findings] == [
+        ("D301", "tag:GetResources", "*"), ("D301", "s3:PutEncryptionConfiguration", "arn:aws:s3:::*")]
+    assert findings[0].cause.startswith("step (targets) calls resourcegroupstaggingapi GetResources")

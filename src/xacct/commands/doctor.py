@@ -9,6 +9,7 @@ import sys
 import click
 
 from .run import parse_parameters
+from .run_targets import parse_target
 
 IMAGE_ID = re.compile(r"ami-[0-9a-f]{8,17}")
 
@@ -22,6 +23,9 @@ IMAGE_ID = re.compile(r"ami-[0-9a-f]{8,17}")
 @click.option("--ou", "units", help="Target the accounts of these organizational units (comma-separated OU IDs).")
 @click.option("--include-child-ous", is_flag=True, help="With --ou: the accounts of the OUs below them too.")
 @click.option("--exclude-accounts", help="With --accounts/--ou: accounts or OUs to leave out (comma-separated).")
+@click.option("--targets", "targets", multiple=True, metavar="Key=K,Values=V",
+              help="As for xacct run: the resources each child runs on (their lookup is judged too).")
+@click.option("--target-parameter-name", help="As for xacct run: the parameter each resource fills.")
 @click.option("--execution-role-name", default="AWS-SystemsManager-AutomationExecutionRole", show_default=True)
 @click.option("--region", help="The Region the run starts in.")
 @click.option("--world", "world_path", type=click.Path(dir_okay=False), help="Check this world, in the sandbox.")
@@ -35,7 +39,7 @@ IMAGE_ID = re.compile(r"ami-[0-9a-f]{8,17}")
 @click.option("--apply", "apply_fixes", is_flag=True, help="Make the fixes, after showing them and asking.")
 @click.option("--yes", is_flag=True, help="With --apply: do not ask.")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def doctor(runbook, parameters, accounts, regions, units, include_child_ous, exclude_accounts, execution_role_name, region, world_path, aws, profile,
+def doctor(runbook, parameters, accounts, regions, units, targets, target_parameter_name, include_child_ous, exclude_accounts, execution_role_name, region, world_path, aws, profile,
            read_role_name, as_arn, role_arn, mfa_serial, apply_fixes, yes, output):
     """Find what would make RUNBOOK fail before it runs: a runbook not shared with a target
     account, execution or administration roles missing or not trusting each other, permissions
@@ -89,7 +93,9 @@ def doctor(runbook, parameters, accounts, regions, units, include_child_ous, exc
                           execution_role_name=execution_role_name,
                           owned_by_aws=cloud.owned_document(found.name) is not None,
                           role_arn=role_arn, mfa_serial=mfa_serial,
-                          images=sorted({v for values in given.values() for v in values if IMAGE_ID.fullmatch(v)}))
+                          images=sorted({v for values in given.values() for v in values if IMAGE_ID.fullmatch(v)}),
+                          target_keys=[parse_target(t)["Key"] for t in targets],
+                          target_parameter=target_parameter_name)
         findings = diagnose(checkup)
     except ExecutionRejected as exc:
         click.echo(f"xacct: {exc.code}: {exc.message}", err=True)

@@ -119,3 +119,21 @@ def _operation_name(service: str, api: str) -> str:
     from ..aws.models import operation_name
 
     return operation_name(service, api) or api
+
+
+def target_resolution_calls(keys: list[str], *, region: str, account: str, partition: str = "aws") -> list[Call]:
+    """The calls that resolve --targets into resources before any child runs (engine/targets.py):
+    tags through the Resource Groups Tagging API, a resource group through Resource Groups and
+    that API."""
+    operations: list[tuple[str, str]] = []
+    for key in keys:
+        if key.startswith("tag:") or key == "tag-key":
+            operations.append(("resourcegroupstaggingapi", "GetResources"))
+        elif key == "ResourceGroup":
+            operations += [("resource-groups", "ListGroupResources"), ("resourcegroupstaggingapi", "GetResources")]
+    calls = []
+    for service, operation in dict.fromkeys(operations):
+        for authorization in authorizations(service, operation, {}, region=region, account=account,
+                                            partition=partition):
+            calls.append(Call("(targets)", service, operation, authorization))
+    return calls

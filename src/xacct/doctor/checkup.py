@@ -23,6 +23,8 @@ class Checkup:
     role_arn: str | None = None  # a role the caller assumes first (a profile's role_arn)
     mfa_serial: str | None = None  # the MFA device the caller would use for it
     images: list[str] = field(default_factory=list)  # AMI IDs the run launches (from -p or the steps)
+    target_keys: list[str] = field(default_factory=list)  # the Keys of --targets (tag:App, ResourceGroup)
+    target_parameter: str | None = None  # --target-parameter-name: filled per resource, unknown before
 
     @property
     def partition(self) -> str:

@@ -14,7 +14,7 @@ import re
 from typing import Iterator
 
 from ..iam import Caller, PolicySet, Request, evaluate
-from .calls import Call, parameter_values, runbook_calls
+from .calls import Call, parameter_values, runbook_calls, target_resolution_calls
 from .checkup import Checkup, split_arn
 from .findings import Finding
 from .judge import policy_json, relaxed, session_of
@@ -44,10 +44,13 @@ def needed(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
     values = parameter_values(checkup.runbook.document, checkup.given)
     if checkup.across and "AutomationAssumeRole" in values:
         values["AutomationAssumeRole"] = principal
+    values.pop(checkup.target_parameter or "", None)  # each resource's own value
     caller = session_of(principal) if kind == "role" else Caller(principal)
     seen: set[tuple[str, str]] = set()
-    for call in runbook_calls(checkup.runbook.document, values, region=region, account=owner,
-                              partition=checkup.partition):
+    calls = target_resolution_calls(checkup.target_keys, region=region, account=owner, partition=checkup.partition)
+    calls += runbook_calls(checkup.runbook.document, values, region=region, account=owner,
+                           partition=checkup.partition)
+    for call in calls:
         authorization = call.authorization
         key = (authorization.action, authorization.resource)
         if key in seen:
