@@ -188,3 +188,26 @@ def test_cli_shows_the_failure_the_explanation_and_the_matrix(tmp_path):
                             parent], capture_output=True, text=True, timeout=60)
     assert unable("222222222222") in shown.stdout
     assert "foreseen by: xacct doctor (D101: runbook not shared with the target account)" in shown.stdout
+
+
+def test_a_world_of_other_accounts_starts_in_its_own_and_as_chosen(tmp_path):
+    """The sandbox's default account (111111111111) is not in this world: runs start in the world's
+    first account, or as --as says."""
+    text = (WORLDS / "s0-unshared-runbook.yaml").read_text()
+    text = text.replace("111111111111", "123456789012").replace("222222222222", "210987654321")
+    world = yaml.safe_load(text)
+    (tmp_path / "installapp.yaml").write_text((WORLDS / "installapp.yaml").read_text())
+    (tmp_path / "world.yaml").write_text(json.dumps(world))
+
+    def run(*extra):
+        return subprocess.run([sys.executable, "-m", "xacct", "--store", str(tmp_path / "x.db"), "run", "InstallApp",
+                               "--world", str(tmp_path / "world.yaml"), "--region", REGION, "--accounts",
+                               "210987654321", *extra], capture_output=True, text=True, timeout=120)
+
+    default = run()
+    assert "Execution " in default.stdout and " from 123456789012 " in default.stdout
+    assert "not shared with 210987654321" in default.stdout
+    chosen = run("--as", "arn:aws:iam::123456789012:user/ops")
+    assert " from 123456789012 " in chosen.stdout and "not shared with 210987654321" in chosen.stdout
+    wrong = run("--as", "arn:aws:iam::123456789012:user/nobody")
+    assert wrong.returncode == 2 and "is neither an account ID nor a user of the world" in wrong.stderr

@@ -33,7 +33,8 @@ IMAGE_ID = re.compile(r"ami-[0-9a-f]{8,17}")
 @click.option("--profile", help="The AWS profile to use (implies --aws).")
 @click.option("--read-role-name", default="OrganizationAccountAccessRole", show_default=True,
               help="In AWS: the role assumed in other accounts to read their IAM, SSM, EC2 and KMS state.")
-@click.option("--as", "as_arn", metavar="ARN", help="In the sandbox: the world user who starts the run.")
+@click.option("--as", "as_arn", metavar="ARN|ACCOUNT",
+              help="In the sandbox: the world user (ARN) or account (its administrator) who starts the run.")
 @click.option("--role-arn", help="A role the caller assumes first (as a profile's role_arn).")
 @click.option("--mfa-serial", help="The MFA device the caller signs in with for --role-arn.")
 @click.option("--apply", "apply_fixes", is_flag=True, help="Make the fixes, after showing them and asking.")
@@ -125,13 +126,11 @@ def _expand(cloud, caller, entries, include_children, exclude):
 
 
 def _caller(cloud, built, as_arn, region):
-    if as_arn:
-        if built is None:
-            raise click.UsageError("--as names a world user: use it with --world")
-        for credentials in built.users.values():
-            if credentials.arn == as_arn:
-                return credentials
-        raise click.BadParameter(f"{as_arn} is not a user of the world", param_hint="--as")
+    from .run import act_as_or_exit
+
+    if as_arn and built is None:
+        raise click.UsageError("--as names a world user or account: use it with --world")
+    act_as_or_exit(cloud, built, as_arn)
     return cloud.identity(cloud.caller_credentials(), region)
 
 

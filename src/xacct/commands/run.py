@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import threading
 
@@ -46,6 +47,9 @@ def make_cloud(aws: bool, profile: str | None, region: str | None):
 @click.option("--auto-approve", is_flag=True, help="Approve aws:approve steps and resume aws:pause steps at once.")
 @click.option("--world", "world_path", type=click.Path(dir_okay=False),
               help="Build this world file into the sandbox first (accounts, roles, documents, resources).")
+@click.option("--as", "as_who", metavar="ARN|ACCOUNT",
+              help="In the sandbox: start the run as this world user (ARN) or as an account's administrator "
+                   "(default: the world's management account).")
 @click.option("--accounts", help="Run in these accounts (comma-separated) instead of the caller's: a run across "
                                  "target locations, as SSM's TargetLocations.")
 @click.option("--regions", help="With --accounts: the Regions to run in (comma-separated; default --region).")
@@ -60,7 +64,7 @@ def make_cloud(aws: bool, profile: str | None, region: str | None):
 @target_options  # --targets, --target-parameter-name, --target-maps, --ou, ... (run_targets.py)
 @reporting_options  # --notify, --notify-on, --log-group (run_reporting.py)
 @click.pass_context
-def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path, accounts, regions,
+def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path, as_who, accounts, regions,
         execution_role_name, max_concurrency, max_errors, output, **targeting):
     """Run RUNBOOK (a file, or the name of a runbook in the account or owned by AWS) and follow
     it step by step. Exit status 0 when the execution ends in Success, 1 otherwise, 2 when it
@@ -114,10 +118,11 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
                                "--target-maps")
     try:
         cloud = make_cloud(aws, profile, region)
-        if world_path:
-            built = build_world_or_exit(world_path, cloud, store)
+        built = build_world_or_exit(world_path, cloud, store) if world_path else None
+        if built is not None:
             for key, option in (("ous", "--ou"), ("exclude_accounts", "--exclude-accounts")):
                 targeting[key] = unit_ids(targeting.get(key), built.units, option)
+        act_as_or_exit(cloud, built, as_who)
         # notifications and step logs, flushed when the command ends (run_reporting.py)
         start_reporting(ctx, store, cloud, region or cloud.default_region, targeting)
         if across:
@@ -161,6 +166,28 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
         if result.get("FailureMessage"):
             click.echo(f"  {result['FailureMessage']}")
     sys.exit(0 if final == "Success" else 1)
+
+
+def act_as_or_exit(cloud, built, who: str | None) -> None:
+    """`--as`: start as a world user (by ARN) or as the operator of an account (by ID). Without it
+    a world whose accounts do not include the sandbox's default one starts in the world's
+    organization management account, else in its first account."""
+    if not hasattr(cloud, "act_as"):
+        if who:
+            raise click.UsageError("--as chooses who starts the run in the sandbox; in AWS, use --profile")
+        return
+    if who is None and built is not None and built.accounts and cloud.account not in built.accounts:
+        who = built.management or built.accounts[0]
+    if not who:
+        return
+    if re.fullmatch(r"\d{12}", who):
+        cloud.act_as(cloud.identity(cloud.operator(who), cloud.default_region))
+        return
+    for credentials in (built.users.values() if built else ()):
+        if credentials.arn == who:
+            cloud.act_as(credentials)
+            return
+    raise click.BadParameter(f"{who} is neither an account ID nor a user of the world", param_hint="--as")
 
 
 def build_world_or_exit(world_path, cloud, store=None):

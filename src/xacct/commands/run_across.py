@@ -57,9 +57,9 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
         return 2
     total = len(fanout.targets)
     if output == "text":
-        where = f"{len(account_list)} accounts" + (f" and the accounts of {', '.join(unit_list)}" if unit_list else "")
+        where = _count(len(account_list), "account") + (f" and the accounts of {', '.join(unit_list)}" if unit_list else "")
         click.echo(f"Execution {fanout.parent.id} of {found.name} from {caller.account or '?'} {region}: "
-                   f"target locations: {where} x {len(location.regions)} Regions")
+                   f"target locations: {where} x {_count(len(location.regions), 'Region')}")
         store.listeners.append(FanoutProgress(fanout.parent.id, total))
     final = follow(lambda: run_fanout(fanout), fanout.parent.cancel)
     result = automation_execution(store, fanout.parent.id)
@@ -80,3 +80,7 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
                 click.echo(f"  fix: {why['fix']}")
         click.echo(f"  every step of every target: xacct executions show {fanout.parent.id[:8]}")
     return 0 if final == "Success" else 1
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")

@@ -133,6 +133,11 @@ class SandboxCloud(Cloud):
     def caller_credentials(self) -> Credentials:
         return self._operator
 
+    def act_as(self, credentials: Credentials) -> None:
+        """Start executions as these credentials (a world's user, or another account's operator)."""
+        self._operator = credentials
+        self.account = credentials.account or self.account
+
     def operator(self, account: str) -> Credentials:
         """Administrator credentials in any sandbox account, to build its contents."""
         return self._create_user(account, OPERATOR_USER, admin=True)

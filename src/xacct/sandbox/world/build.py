@@ -25,6 +25,8 @@ class Built:
     mfa_serials: dict[tuple[str, str], str] = field(default_factory=dict)
     executions: list[str] = field(default_factory=list)  # runs of the templates' associations
     units: dict[str, str] = field(default_factory=dict)  # OU ID of each organization unit, by path (A/B)
+    accounts: list[str] = field(default_factory=list)  # the world's accounts, in its order
+    management: str | None = None  # the organization's management account, when there is one
 
 
 def _json(document) -> str:
@@ -321,4 +323,7 @@ def build_world(world: World, cloud, region: str = "us-east-1", store=None) -> B
             builder.problem(("accounts", account), "E7009", f"account {account}: {' '.join(str(exc).split())}")
     if builder.problems:
         raise WorldError(sorted(builder.problems))
+    builder.built.accounts = [str(a) for a in (world.data.get("accounts") or {})]
+    management = (world.data.get("organization") or {}).get("management")
+    builder.built.management = str(management) if management else None
     return builder.built
