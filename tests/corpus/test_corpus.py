@@ -51,3 +51,34 @@ def test_documents_without_placeholders_or_retired_runtimes_are_clean(results):
     counts = collections.Counter(f.id for p in clean for f in results[p])
     assert len(clean) >= 20
     assert set(counts) <= {"E6003", "W3003", "W4003", "W5002", "W0011"}, counts
+
+
+def test_doctor_judges_every_runbook_against_a_narrow_role(sandbox):
+    """Each step of each real runbook mapped to its IAM actions and judged against a role with only
+    AmazonSSMAutomationRole: no crash, and the actions that policy lacks are findings."""
+    import json
+
+    from xacct.document.loader import load_file
+    from xacct.document.model import build_document
+    from xacct.doctor import Checkup, Reader, diagnose
+    from xacct.engine.documents import Runbook
+
+    account = "760000000001"
+    operator = sandbox.identity(sandbox.operator(account), "us-east-1")
+    iam = sandbox.client("iam", "us-east-1", operator)
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName="Narrow", AssumeRolePolicyDocument=json.dumps(trust))
+    iam.attach_role_policy(RoleName="Narrow", PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonSSMAutomationRole")
+    given = {"AutomationAssumeRole": [f"arn:aws:iam::{account}:role/Narrow"]}
+    flagged: dict[str, set] = collections.defaultdict(set)
+    for path in FILES:
+        for source in load_file(path).documents:
+            runbook = Runbook(build_document(source), source.name or Path(path).stem, folder=".")
+            checkup = Checkup(Reader(sandbox, operator, "us-east-1"), runbook, given, "us-east-1", operator)
+            for finding in diagnose(checkup):
+                assert finding.id == "D301", finding.text()
+                flagged[Path(path).name].add(finding.statement["Action"])
+    assert len(flagged) > 100
+    assert "securityhub:BatchUpdateFindings" in set().union(*flagged.values())
+    assert any("s3:PutEncryptionConfiguration" in actions for actions in flagged.values())
