@@ -3,14 +3,14 @@ with the profiles it writes. The caller's account is read with its own credentia
 through OrganizationAccountAccessRole; an account doctor cannot enter is a D901 finding, not a guess."""
 
 import json
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.served import served_world
 
 WORLDS = Path(__file__).parents[2] / "src" / "xacct" / "examples" / "worlds"
 READER = "OrganizationAccountAccessRole"
@@ -28,22 +28,8 @@ def served(tmp_path_factory):
              "Resource": "*"}]}}}
     (folder / "installapp.yaml").write_text((WORLDS / "installapp.yaml").read_text())
     (folder / "world.yaml").write_text(json.dumps(world))
-    ready = folder / "ready"
-    server = subprocess.Popen([sys.executable, "-m", "xacct", "sandbox", "serve", "--world", str(folder / "world.yaml"),
-                               "--profiles", str(folder), "--ready-file", str(ready)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for _ in range(600):
-        if ready.exists():
-            break
-        time.sleep(0.05)
-    else:
-        server.kill()
-        raise AssertionError(server.communicate()[1])
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("AWS_")}, "HOME": str(folder),
-           "AWS_CONFIG_FILE": str(folder / "config"), "AWS_SHARED_CREDENTIALS_FILE": str(folder / "credentials")}
-    yield env
-    server.terminate()
-    server.wait(timeout=10)
+    with served_world(folder / "world.yaml", folder) as (env, _):
+        yield env
 
 
 def doctor(env, *args):

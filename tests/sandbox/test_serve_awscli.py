@@ -3,16 +3,16 @@ AccessDenied with AWS's text, success with --serial-number/--token-code, refusal
 and a profile with role_arn, source_profile and mfa_serial that asks for the code once
 (SCENARIOS.md, S4 steps 1 to 3)."""
 
-import os
 import shutil
 import subprocess
 import sys
-import time
 from importlib import resources
 from pathlib import Path
 
 import pyotp
 import pytest
+
+from tests.served import served_world
 
 WORLD = str(resources.files("xacct") / "examples" / "worlds" / "s4-mfa.yaml")
 SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -26,24 +26,8 @@ pytestmark = pytest.mark.skipif(AWS is None, reason="the AWS CLI (awscli) is not
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
-    ready = folder / "ready"
-    server = subprocess.Popen([sys.executable, "-m", "xacct", "sandbox", "serve", "--world", WORLD,
-                               "--profiles", str(folder), "--ready-file", str(ready)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for _ in range(600):
-        if ready.exists():
-            break
-        time.sleep(0.05)
-    else:
-        server.kill()
-        raise AssertionError(server.communicate()[1])
-    # HOME apart: the CLI caches role credentials under ~/.aws/cli/cache, and another sandbox's
-    # credentials mean nothing to this one
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("AWS_")}, "HOME": str(folder),
-           "AWS_CONFIG_FILE": str(folder / "config"), "AWS_SHARED_CREDENTIALS_FILE": str(folder / "credentials")}
-    yield env, folder, ready.read_text()
-    server.terminate()
-    server.wait(timeout=10)
+    with served_world(Path(WORLD), folder) as (env, endpoint):
+        yield env, folder, endpoint
 
 
 def aws(env, *args, stdin=None):

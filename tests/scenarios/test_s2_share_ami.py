@@ -5,15 +5,15 @@ it (steps 1 and 2). The runbook without its conversion step is flagged by `xacct
 fails at that step when run (step 3)."""
 
 import json
-import os
 import shutil
 import subprocess
 import sys
-import time
 from importlib import resources
 from pathlib import Path
 
 import pytest
+
+from tests.served import served_world
 
 EXAMPLES = Path(str(resources.files("xacct") / "examples"))
 AWS = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
@@ -21,23 +21,8 @@ AWS = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("s2")
-    ready = folder / "ready"
-    server = subprocess.Popen([sys.executable, "-m", "xacct", "sandbox", "serve", "--world",
-                               str(EXAMPLES / "worlds" / "s2-share-ami.yaml"), "--profiles", str(folder),
-                               "--ready-file", str(ready)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for _ in range(1200):
-        if ready.exists():
-            break
-        time.sleep(0.05)
-    else:
-        server.kill()
-        raise AssertionError(server.communicate()[1])
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("AWS_")}, "HOME": str(folder),
-           "AWS_CONFIG_FILE": str(folder / "config"), "AWS_SHARED_CREDENTIALS_FILE": str(folder / "credentials")}
-    yield env
-    server.terminate()
-    server.wait(timeout=10)
+    with served_world(EXAMPLES / "worlds" / "s2-share-ami.yaml", tmp_path_factory.mktemp("s2")) as (env, _):
+        yield env
 
 
 def aws(env, *args):

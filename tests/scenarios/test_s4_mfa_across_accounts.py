@@ -8,13 +8,14 @@ import json
 import os
 import subprocess
 import sys
-import time
 from importlib import resources
 from pathlib import Path
 
 import pyotp
 import pytest
 import yaml
+
+from tests.served import served_world
 
 WORLDS = Path(str(resources.files("xacct") / "examples" / "worlds"))
 SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -64,27 +65,11 @@ def s4_world_with_targets(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("s4")
-    ready = folder / "ready"
-    server = subprocess.Popen([sys.executable, "-m", "xacct", "sandbox", "serve", "--world",
-                               str(s4_world_with_targets(folder)), "--profiles", str(folder), "--ready-file",
-                               str(ready)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for _ in range(600):
-        if ready.exists():
-            break
-        time.sleep(0.05)
-    else:
-        server.kill()
-        raise AssertionError(server.communicate()[1])
-    endpoint = ready.read_text()
-    with open(folder / "config", "a") as config:
-        config.write(f"\n[profile foo-role]\nrole_arn = {ROLE}\nsource_profile = hoge-user-kawahara\n"
-                     f"mfa_serial = {MFA}\nregion = us-east-1\nendpoint_url = {endpoint}\n")
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "XACCT_"))}, "HOME": str(folder),
-           "AWS_CONFIG_FILE": str(folder / "config"), "AWS_SHARED_CREDENTIALS_FILE": str(folder / "credentials"),
-           "XACCT_STORE": str(folder / "executions.db")}
-    yield env
-    server.terminate()
-    server.wait(timeout=10)
+    with served_world(s4_world_with_targets(folder), folder) as (env, endpoint):
+        with open(folder / "config", "a") as config:
+            config.write(f"\n[profile foo-role]\nrole_arn = {ROLE}\nsource_profile = hoge-user-kawahara\n"
+                         f"mfa_serial = {MFA}\nregion = us-east-1\nendpoint_url = {endpoint}\n")
+        yield {**env, "XACCT_STORE": str(folder / "executions.db")}
 
 
 def xacct(env, *args, stdin=None):

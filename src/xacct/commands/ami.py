@@ -8,6 +8,8 @@ import sys
 
 import click
 
+from .refusals import exit_2_on_refusal
+
 IMAGE_ID = re.compile(r"ami-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 ACCOUNT = re.compile(r"\d{12}")
 REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
@@ -91,39 +93,33 @@ def share(image, to_accounts, region, regions, for_autoscaling, for_copy, plan_o
         raise click.UsageError("--plan-only changes nothing; --yes goes without it")
     if (aws or profile) and (world_path or owner_account):
         raise click.UsageError("--world and --owner are for the sandbox; in AWS your credentials' account owns IMAGE")
-    try:
-        cloud = make_cloud(aws, profile, region)
-        sandbox = hasattr(cloud, "operator")
-        world_accounts = []
-        if world_path:
-            build_world_or_exit(world_path, cloud)
-            from ..sandbox.world import load_world
+    with exit_2_on_refusal():
+        try:
+            cloud = make_cloud(aws, profile, region)
+            sandbox = hasattr(cloud, "operator")
+            world_accounts = []
+            if world_path:
+                build_world_or_exit(world_path, cloud)
+                from ..sandbox.world import load_world
 
-            world = load_world(world_path).data
-            world_accounts = [str(a) for a in world.get("accounts") or {}]
-            if not IMAGE_ID.fullmatch(image):  # the world's AMI IDs are made as it is built
-                image, region = _world_image(cloud, world, image, region)
-        region = region or cloud.default_region
-        owner = _owner_credentials(cloud, sandbox, image, region, owner_account, world_accounts)
+                world = load_world(world_path).data
+                world_accounts = [str(a) for a in world.get("accounts") or {}]
+                if not IMAGE_ID.fullmatch(image):  # the world's AMI IDs are made as it is built
+                    image, region = _world_image(cloud, world, image, region)
+            region = region or cloud.default_region
+            owner = _owner_credentials(cloud, sandbox, image, region, owner_account, world_accounts)
 
-        def target_credentials_for(account: str):
-            if sandbox:
-                return cloud.operator(account)
-            role = f"arn:aws:iam::{account}:role/{target_role_name}"
-            return cloud.identity(cloud.assume_role(role, "xacct-ami-share", owner, region), region)
+            def target_credentials_for(account: str):
+                if sandbox:
+                    return cloud.operator(account)
+                role = f"arn:aws:iam::{account}:role/{target_role_name}"
+                return cloud.identity(cloud.assume_role(role, "xacct-ami-share", owner, region), region)
 
-        plan = plan_share(cloud, image, region, owner, accounts, region_list or [region], for_autoscaling,
-                          target_credentials_for, for_copy=for_copy)
-    except PlanError as exc:
-        click.echo(f"xacct: {exc}", err=True)
-        sys.exit(2)
-    except Exception as exc:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        if isinstance(exc, (BotoCoreError, ClientError, RuntimeError)):
-            click.echo(f"xacct: {' '.join(str(exc).split())}", err=True)
+            plan = plan_share(cloud, image, region, owner, accounts, region_list or [region], for_autoscaling,
+                              target_credentials_for, for_copy=for_copy)
+        except PlanError as exc:
+            click.echo(f"xacct: {exc}", err=True)
             sys.exit(2)
-        raise
     show_plan(plan, for_autoscaling)
     if plan.problems:
         sys.exit(1)

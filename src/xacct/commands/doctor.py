@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from .refusals import exit_2_on_refusal
 from .run import parse_parameters
 from .run_targets import parse_target
 
@@ -59,7 +60,6 @@ def doctor(runbook, parameters, accounts, regions, units, targets, target_parame
       xacct doctor InstallApp --world s0.yaml --accounts 222222222222 --apply --yes
     """
     from ..doctor import Checkup, Reader, diagnose
-    from ..engine import ExecutionRejected
     from ..engine.documents import find_runbook
     from .run import build_world_or_exit, make_cloud
     from .run_across import ACCOUNT, _split
@@ -75,7 +75,7 @@ def doctor(runbook, parameters, accounts, regions, units, targets, target_parame
     bad = [a for a in targets_accounts if not ACCOUNT.fullmatch(a)]
     if bad:
         raise click.BadParameter(f"{', '.join(bad)}: an account is 12 digits", param_hint="--accounts")
-    try:
+    with exit_2_on_refusal():
         cloud = make_cloud(aws, profile, region)
         region = region or cloud.default_region
         built = build_world_or_exit(world_path, cloud) if world_path else None
@@ -98,18 +98,6 @@ def doctor(runbook, parameters, accounts, regions, units, targets, target_parame
                           target_keys=[parse_target(t)["Key"] for t in targets],
                           target_parameter=target_parameter_name)
         findings = diagnose(checkup)
-    except ExecutionRejected as exc:
-        click.echo(f"xacct: {exc.code}: {exc.message}", err=True)
-        sys.exit(2)
-    except click.ClickException:
-        raise
-    except Exception as exc:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        if isinstance(exc, (BotoCoreError, ClientError, RuntimeError)):
-            click.echo(f"xacct: {' '.join(str(exc).split())}", err=True)
-            sys.exit(2)
-        raise
     _show(findings, output)
     if apply_fixes and findings:
         findings = _apply(findings, checkup, yes, output)

@@ -11,6 +11,7 @@ import threading
 import click
 
 from .run_reporting import reporting_options, start_reporting
+from .refusals import exit_2_on_refusal
 from .run_targets import control_from, run_targets, target_options, unit_ids
 
 
@@ -85,7 +86,7 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
     """
     from ..cli import open_store
     from ..document.validate import validate_file
-    from ..engine import ExecutionRejected, Options, run as run_execution, start_runbook
+    from ..engine import Options, run as run_execution, start_runbook
     from ..engine.history import automation_execution
     from ..progress import Progress
 
@@ -116,7 +117,7 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
     if not across and not (control.active or control.target_parameter_name) and (max_concurrency or max_errors):
         raise click.UsageError("--max-concurrency and --max-errors go with --accounts, --ou, --targets or "
                                "--target-maps")
-    try:
+    with exit_2_on_refusal():
         cloud = make_cloud(aws, profile, region)
         built = build_world_or_exit(world_path, cloud, store) if world_path else None
         if built is not None:
@@ -141,16 +142,6 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
                                  given=given, control=control, auto_approve=auto_approve, output=output))
         execution = start_runbook(runbook, cloud=cloud, store=store, region=region, parameters=given,
                                   options=Options(auto_approve=auto_approve))
-    except ExecutionRejected as exc:
-        click.echo(f"xacct: {exc.code}: {exc.message}", err=True)
-        sys.exit(2)
-    except Exception as exc:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        if isinstance(exc, (BotoCoreError, ClientError, RuntimeError)):
-            click.echo(f"xacct: {' '.join(str(exc).split())}", err=True)
-            sys.exit(2)
-        raise
     if output == "text":
         click.echo(f"Execution {execution.id} of {execution.name} in {execution.account or '?'} {execution.region}")
         store.listeners.append(Progress(execution.id))
