@@ -82,3 +82,29 @@ def resource_list(steps: list[dict]) -> str:
     rows = [(step["StepName"], SHORT.get(step["StepStatus"], step["StepStatus"])) for step in steps]
     width = max([len(name) for name, _ in rows] + [8])
     return "\n".join(["resource".ljust(width + 2) + "status"] + [name.ljust(width + 2) + status for name, status in rows])
+
+
+def report(store, parent_id: str, final: str, output: str, table) -> None:
+    """The end of a run across targets: the SSM shapes as JSON (children under ChildExecutions),
+    or `table(steps)` (the account x Region matrix, the resource list), the status, the failure,
+    its explanation, and where to see every step."""
+    import json
+
+    from .engine.history import automation_execution
+
+    result = automation_execution(store, parent_id)
+    if output == "json":
+        children = [automation_execution(store, step["xacct:ChildExecutionId"])
+                    for step in result["StepExecutions"] if step.get("xacct:ChildExecutionId")]
+        click.echo(json.dumps({"AutomationExecution": result, "ChildExecutions": children}, indent=2))
+        return
+    click.echo(table(result["StepExecutions"]))
+    click.secho(f"Execution {parent_id}: {final}", fg="green" if final == "Success" else "red", bold=True)
+    if result.get("FailureMessage"):
+        click.echo(f"  {result['FailureMessage']}")
+    why = result.get("xacct:Explanation")
+    if why:  # the targets could not be resolved (OUs not listed, tags not read)
+        click.echo(f"  why: {why.get('layer')}: {why.get('cause') or why.get('message', '')}")
+        if why.get("fix"):
+            click.echo(f"  fix: {why['fix']}")
+    click.echo(f"  every step of every target: xacct executions show {parent_id[:8]}")

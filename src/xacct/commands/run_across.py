@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import click
@@ -24,9 +23,8 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
     2 when the run cannot start."""
     from ..engine import ExecutionRejected, Options
     from ..engine.documents import find_runbook
-    from ..engine.history import automation_execution
     from ..engine.locations import TargetLocation, run_fanout, start_fanout
-    from ..fanout_view import FanoutProgress, matrix
+    from ..fanout_view import FanoutProgress, matrix, report
     from .run import follow
 
     account_list = _split(accounts)
@@ -62,23 +60,7 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
                    f"target locations: {where} x {_count(len(location.regions), 'Region')}")
         store.listeners.append(FanoutProgress(fanout.parent.id, total))
     final = follow(lambda: run_fanout(fanout), fanout.parent.cancel)
-    result = automation_execution(store, fanout.parent.id)
-    if output == "json":
-        children = [automation_execution(store, step["xacct:ChildExecutionId"])
-                    for step in result["StepExecutions"] if step.get("xacct:ChildExecutionId")]
-        click.echo(json.dumps({"AutomationExecution": result, "ChildExecutions": children}, indent=2))
-    else:
-        click.echo(matrix(result["StepExecutions"]))
-        color = "green" if final == "Success" else "red"
-        click.secho(f"Execution {fanout.parent.id}: {final}", fg=color, bold=True)
-        if result.get("FailureMessage"):
-            click.echo(f"  {result['FailureMessage']}")
-        why = result.get("xacct:Explanation")
-        if why:  # the OUs could not be listed
-            click.echo(f"  why: {why.get('layer')}: {why.get('cause') or why.get('message', '')}")
-            if why.get("fix"):
-                click.echo(f"  fix: {why['fix']}")
-        click.echo(f"  every step of every target: xacct executions show {fanout.parent.id[:8]}")
+    report(store, fanout.parent.id, final, output, matrix)
     return 0 if final == "Success" else 1
 
 

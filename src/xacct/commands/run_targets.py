@@ -130,9 +130,8 @@ def run_targets(runbook: str, *, cloud, store, region: str, given: dict, control
     otherwise, 2 when the run cannot start."""
     from ..engine import ExecutionRejected, Options
     from ..engine.documents import find_runbook
-    from ..engine.history import automation_execution
     from ..engine.targets import run_rate_control, start_rate_control
-    from ..fanout_view import FanoutProgress, resource_list
+    from ..fanout_view import FanoutProgress, report, resource_list
     from .run import follow
 
     caller = cloud.caller_credentials()
@@ -151,23 +150,7 @@ def run_targets(runbook: str, *, cloud, store, region: str, given: dict, control
                    f"TargetParameterName {control.target_parameter_name or '-'}")
         store.listeners.append(FanoutProgress(parent.id, 0))
     final = follow(lambda: run_rate_control(rated), parent.cancel)
-    result = automation_execution(store, parent.id)
-    if output == "json":
-        children = [automation_execution(store, step["xacct:ChildExecutionId"])
-                    for step in result["StepExecutions"] if step.get("xacct:ChildExecutionId")]
-        click.echo(json.dumps({"AutomationExecution": result, "ChildExecutions": children}, indent=2))
-    else:
-        click.echo(resource_list(result["StepExecutions"]))
-        color = "green" if final == "Success" else "red"
-        click.secho(f"Execution {parent.id}: {final}", fg=color, bold=True)
-        if result.get("FailureMessage"):
-            click.echo(f"  {result['FailureMessage']}")
-        why = result.get("xacct:Explanation")
-        if why:
-            click.echo(f"  why: {why.get('layer')}: {why.get('cause') or why.get('message', '')}")
-            if why.get("fix"):
-                click.echo(f"  fix: {why['fix']}")
-        click.echo(f"  every step of every target: xacct executions show {parent.id[:8]}")
+    report(store, parent.id, final, output, resource_list)
     return 0 if final == "Success" else 1
 
 
