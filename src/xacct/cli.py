@@ -82,10 +82,11 @@ def validate(paths: tuple[str, ...], output: str) -> None:
 
 @cli.command()
 def demo() -> None:
-    """Show what xacct does, on files bundled with it.
-
-    For now the demo covers validation (story S2: a StringList output passed where a String is
-    needed); the run, sandbox and cross-account chapters join as those parts land.
+    """Tell the five stories S0 to S4 on the embedded sandbox, with worlds bundled with xacct:
+    each failure as AWS shows it, xacct's explanation, the fix, and the success. S0: a runbook not
+    shared with the target account; S1: a permission whose IAM name is not the API's, across 2
+    accounts x 2 Regions, with a failure notification; S2: a StringList where a String is needed;
+    S3: an encrypted AMI for an Auto Scaling group in another account; S4: a role that requires MFA.
 
     \b
     Example:
