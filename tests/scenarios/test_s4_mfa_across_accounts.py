@@ -105,3 +105,16 @@ def test_step4_without_the_code_the_run_does_not_start(served):
     assert result.returncode == 2
     assert "MultiFactorAuthentication failed with invalid MFA one time pass code." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_doctor_explains_a_profile_refused_for_want_of_mfa(served):
+    with open(Path(served["AWS_CONFIG_FILE"]), "a") as config:
+        endpoint = Path(served["AWS_CONFIG_FILE"]).read_text().split("endpoint_url = ", 1)[1].split("\n", 1)[0]
+        config.write(f"\n[profile foo-no-mfa]\nrole_arn = {ROLE}\nsource_profile = hoge-user-kawahara\n"
+                     f"region = us-east-1\nendpoint_url = {endpoint}\n")
+    result = xacct(served, "doctor", "WhoAmI", "--profile", "foo-no-mfa", "--output", "json")
+    assert result.returncode == 1, result.stderr
+    [finding] = json.loads(result.stdout)
+    assert finding["Id"] == "D401" and finding["Account"] == "222222222222"
+    assert f"is not authorized to perform: sts:AssumeRole on resource: {ROLE}" in finding["Cause"]
+    assert finding["Fix"].startswith(f"add to the profile: mfa_serial = {MFA}")

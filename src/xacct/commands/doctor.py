@@ -79,6 +79,10 @@ def doctor(runbook, parameters, accounts, regions, units, targets, target_parame
         cloud = make_cloud(aws, profile, region)
         region = region or cloud.default_region
         built = build_world_or_exit(world_path, cloud) if world_path else None
+        refused = _profile_refused(cloud, region)
+        if refused is not None:
+            _show([refused], output)
+            sys.exit(1)
         caller = _caller(cloud, built, as_arn, region)
         found = find_runbook(runbook, cloud, caller, region)
         if built is not None:
@@ -111,6 +115,43 @@ def _expand(cloud, caller, entries, include_children, exclude):
 
     credentials = cloud.operator(caller.account) if hasattr(cloud, "operator") else caller
     return expand(entries, include_children=include_children, exclude=exclude, cloud=cloud, credentials=credentials)
+
+
+def _profile_refused(cloud, region):
+    """In AWS with a profile that assumes a role without mfa_serial: if STS refuses, the finding
+    that says why it likely does (doctor/mfa.py); None when the profile works or is not such."""
+    session = getattr(cloud, "_boto", None)
+    if session is None or hasattr(cloud, "operator"):
+        return None
+    config = session._session.get_scoped_config()
+    if not config.get("role_arn") or config.get("mfa_serial") or not config.get("source_profile"):
+        return None
+    from botocore.exceptions import ClientError
+
+    try:
+        cloud.caller_credentials()
+        return None
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "AccessDenied":
+            raise
+        refusal = " ".join(str(exc).split())
+    import boto3
+
+    from ..credentials import Credentials
+    from ..doctor.mfa import profile_refused
+
+    source = boto3.Session(profile_name=config["source_profile"], region_name=region)
+    frozen = source.get_credentials().get_frozen_credentials()
+    credentials = Credentials(frozen.access_key, frozen.secret_key, frozen.token)
+    arn = cloud.client("sts", region, credentials).get_caller_identity()["Arn"]
+    devices = None
+    if ":user/" in arn:
+        try:
+            listed = cloud.client("iam", region, credentials).list_mfa_devices(UserName=arn.rsplit("/", 1)[-1])
+            devices = tuple(d["SerialNumber"] for d in listed["MFADevices"])
+        except ClientError:
+            devices = None
+    return profile_refused(config["role_arn"], arn, devices, refusal)
 
 
 def _caller(cloud, built, as_arn, region):

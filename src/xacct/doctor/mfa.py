@@ -65,3 +65,19 @@ def caller_may_assume(checkup: Checkup) -> Iterator[Finding]:
     yield Finding("D208", "error", account if layer == "trust" else caller_account, None,
                   f"{caller_arn} may not assume {role_arn}: decided by the {layer} layer", fix, statement=statement,
                   layer=layer)
+
+
+def profile_refused(role_arn: str, source_arn: str, devices: tuple[str, ...] | None, refusal: str) -> Finding:
+    """In AWS, a profile with role_arn and no mfa_serial that STS refuses: the caller cannot read
+    the role's trust policy (it is in the other account), but STS's bare AccessDenied for a user
+    with an MFA device is the case of story S4, so say so, with the profile line that fixes it."""
+    account = role_arn.split(":")[4]
+    caller_account, kind, name = split_arn(source_arn)
+    serial = devices[0] if devices else f"arn:aws:iam::{caller_account}:mfa/{name}"
+    known = (f"{source_arn} has the MFA device {serial}" if devices else
+             f"the MFA devices of {source_arn} could not be listed (iam:ListMFADevices)")
+    return Finding("D401", "error" if devices else "warning", account, None,
+                   f"STS refused {role_arn} to the profile ({refusal}); the profile has no mfa_serial and {known}. "
+                   "A trust policy that requires aws:MultiFactorAuthPresent answers exactly so, without naming MFA",
+                   f"add to the profile: mfa_serial = {serial}  (or: aws sts assume-role --role-arn {role_arn} "
+                   f"--role-session-name xacct --serial-number {serial} --token-code <code>)", layer="mfa")
