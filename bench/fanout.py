@@ -2,7 +2,8 @@
 accounts x 2 Regions in the sandbox (N = 50, 100, 200 by default). For each size: wall time,
 targets per second, peak memory, and the bare work it wraps (for each target: assume the
 execution role with the administration role, then the same 3 calls with boto3, same
-concurrency) as a ratio. Time per target should stay flat as targets grow.
+concurrency) as a ratio. Time per target should stay flat as targets grow (the growth column:
+time per target against the smallest size).
 
     python bench/fanout.py [N ...] [--concurrency C]
 """
@@ -84,6 +85,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[50, 100, 200])
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="runs per size; the best is shown (this 2-core machine varies by 20%% run to run, "
+                             "and the first run of a size also makes its new accounts' Regions in moto)")
     args = parser.parse_args()
     cloud = SandboxCloud("us-east-1")
     admin = _admin_role(cloud)
@@ -91,8 +95,9 @@ def main() -> None:
     runbook = Runbook(build_document(source), "Fanout", folder=".")
     made: list[str] = []
     caller = cloud.operator(MANAGEMENT)
-    print(f"{'targets':>8} {'xacct s':>8} {'targets/s':>10} {'ms/target':>10} {'bare s':>8} {'ratio':>6} "
-          f"{'peak MiB':>9}")
+    print(f"{'targets':>8} {'xacct s':>8} {'targets/s':>10} {'ms/target':>10} {'growth':>7} {'bare s':>8} "
+          f"{'ratio':>6} {'peak MiB':>9}")
+    first_per_target = None
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "fanout.db")
         warm = "699999999999"  # first touch of each service and of the store, left out of the figures
@@ -106,19 +111,23 @@ def main() -> None:
                 made.append(account)
             accounts = made[:size]
             location = TargetLocation(accounts, REGIONS, max_concurrency=str(args.concurrency))
-            fanout = start_fanout(runbook, [location], cloud=cloud, store=store, region="us-east-1",
-                                  given={"AutomationAssumeRole": [admin]}, caller=caller)
-            start = time.perf_counter()
-            status = run_fanout(fanout)
-            took = time.perf_counter() - start
-            start = time.perf_counter()
-            bare(cloud, fanout.administration, accounts, args.concurrency)
-            bare_took = time.perf_counter() - start
+            took = bare_took = float("inf")
+            for _ in range(max(1, args.repeat)):
+                fanout = start_fanout(runbook, [location], cloud=cloud, store=store, region="us-east-1",
+                                      given={"AutomationAssumeRole": [admin]}, caller=caller)
+                start = time.perf_counter()
+                status = run_fanout(fanout)
+                took = min(took, time.perf_counter() - start)
+                start = time.perf_counter()
+                bare(cloud, fanout.administration, accounts, args.concurrency)
+                bare_took = min(bare_took, time.perf_counter() - start)
             targets = size * len(REGIONS)
+            per_target = 1000 * took / targets
+            first_per_target = first_per_target or per_target
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"{targets:>8} {took:>8.2f} {targets / took:>10.1f} {1000 * took / targets:>10.1f} "
-                  f"{bare_took:>8.2f} {took / bare_took:>6.2f} {peak:>9.0f}" + ("" if status == "Success" else
-                                                                              f"  ({status})"))
+            print(f"{targets:>8} {took:>8.2f} {targets / took:>10.1f} {per_target:>10.1f} "
+                  f"{per_target / first_per_target:>6.2f}x {bare_took:>8.2f} {took / bare_took:>6.2f} {peak:>9.0f}"
+                  + ("" if status == "Success" else f"  ({status})"))
 
 
 if __name__ == "__main__":
