@@ -51,6 +51,9 @@ class FanoutProgress:
             explanation = data.get("xacct:Explanation")
             if explanation:
                 cause = explanation.get("cause") or explanation.get("message", "")
+                said = explanation.get("message")
+                if said and said not in (data.get("FailureMessage") or ""):
+                    click.echo(f"      AWS: {said}")  # what the failing step was told, below this target
                 foreseen = finding_for(explanation)
                 click.echo(f"      why{f' ({foreseen})' if foreseen else ''}: {explanation.get('layer')}: {cause}")
                 if explanation.get("fix"):

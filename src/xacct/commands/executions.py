@@ -162,7 +162,7 @@ def _show_text(store, result, depth):
         if step.get("FailureMessage"):
             click.echo(f"{pad}      failure: {step['FailureMessage']}")
         explanation = step.get("xacct:Explanation")
-        if explanation:
+        if explanation and not step.get("xacct:ChildExecutionId"):  # else its child's steps below say it
             click.echo(f"{pad}      why: {explanation.get('decision')} by the {explanation.get('layer')} layer"
                        + (f" ({explanation['statements'][0]['policy']})" if explanation.get("statements") else ""))
             if explanation.get("cause"):

@@ -336,8 +336,29 @@ def _run_target(fanout: Fanout, target: Target) -> str:
 
         record = automation_execution(store, child.id) or {}
         data["FailureMessage"] = record.get("FailureMessage") or f"Child execution {child.id} ended {status}."
+        explanation = _first_explanation(store, record)
+        if explanation:
+            data["xacct:Explanation"] = explanation
     store.append(parent.id, "StepFinished", target.step_name, data)
     return status
+
+
+def _first_explanation(store: Store, record: dict, depth: int = 3) -> dict | None:
+    """The explanation of the first failed step below a child execution (through the children of
+    a run on resources), so that the target's line says why, not only that it failed."""
+    from .history import automation_execution
+
+    for step in record.get("StepExecutions", []):
+        if step.get("StepStatus") not in (S.FAILED, S.TIMED_OUT):
+            continue
+        if step.get("xacct:Explanation"):
+            return step["xacct:Explanation"]
+        child = step.get("xacct:ChildExecutionId")
+        if child and depth > 0:
+            found = _first_explanation(store, automation_execution(store, child) or {}, depth - 1)
+            if found:
+                return found
+    return None
 
 
 def _read_in_target(fanout: Fanout, credentials: Credentials, target: Target) -> Runbook:

@@ -166,6 +166,9 @@ class _Builder:
             s3.create_bucket(**args)
             if bucket and bucket.get("policy"):
                 s3.put_bucket_policy(Bucket=name, Policy=_json(bucket["policy"]))
+            if bucket and bucket.get("tags"):
+                s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [
+                    {"Key": str(k), "Value": str(v)} for k, v in bucket["tags"].items()]})
             if bucket and bucket.get("encryption"):
                 s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
                     "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": bucket["encryption"]}}]})

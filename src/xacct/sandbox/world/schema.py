@@ -21,7 +21,7 @@
           serviceLinkedRoles: [autoscaling.amazonaws.com]
         regions:
           us-east-1:
-            buckets: {NAME: {policy: POLICY, encryption: AES256}}
+            buckets: {NAME: {policy: POLICY, encryption: AES256, tags: {KEY: VALUE}}}
             documents: {NAME: {file: PATH, sharedWith: [ID]}}
             kmsKeys: {ALIAS: {policy: POLICY, description: TEXT, grants: [{grantee: ARN, operations: [Decrypt]}]}}
             snapshots: {NAME: {size: 8, encryptedWith: ALIAS|KEY ARN, sharedWith: [ID]}}
@@ -49,7 +49,7 @@ ROLE = {"trust": POLICY, "path": str, "policies": POLICIES, "managedPolicies": [
         "maxSessionDuration": int, "description": str}
 IAM = {"policies": POLICIES, "users": names(USER), "groups": names(GROUP), "roles": names(ROLE),
        "serviceLinkedRoles": [str]}
-BUCKET = {"policy": POLICY, "encryption": str}
+BUCKET = {"policy": POLICY, "encryption": str, "tags": names(str)}
 DOCUMENT = {"file": str, "sharedWith": [str], "type": str}
 GRANT = {"grantee": str, "operations": [str], "name": str}
 KEY = {"policy": POLICY, "description": str, "grants": [GRANT]}
