@@ -223,14 +223,19 @@ class _Planner:
             if snapshot.get("Encrypted") and snapshot.get("KmsKeyId"):
                 self.key(region, image, snapshot["SnapshotId"], snapshot["KmsKeyId"])
 
+    def not_permitted(self, permissions: list[dict]) -> list[str]:
+        """The plan's accounts a launch or createVolume permission list does not name (none when
+        it is public: the group all)."""
+        if any(p.get("Group") == "all" for p in permissions):
+            return []
+        have = {p.get("UserId") for p in permissions}
+        return [a for a in self.plan.accounts if a not in have]
+
     def launch_permission(self, region: str, image_id: str) -> None:
         ec2 = self.client("ec2", region)
         found = _read(_where(self.plan.owner, region, image_id), ec2.describe_image_attribute, ImageId=image_id,
                       Attribute="launchPermission")["LaunchPermissions"]
-        if any(p.get("Group") == "all" for p in found):
-            return  # public: every account may launch it
-        have = {p.get("UserId") for p in found}
-        missing = [a for a in self.plan.accounts if a not in have]
+        missing = self.not_permitted(found)
         if not missing:
             return
         shorthand = "Add=[" + ",".join(f"{{UserId={a}}}" for a in missing) + "]"
@@ -251,10 +256,7 @@ class _Planner:
         ec2 = self.client("ec2", region)
         found = _read(_where(self.plan.owner, region, snapshot_id), ec2.describe_snapshot_attribute,
                       SnapshotId=snapshot_id, Attribute="createVolumePermission")["CreateVolumePermissions"]
-        if any(p.get("Group") == "all" for p in found):
-            return
-        have = {p.get("UserId") for p in found}
-        missing = [a for a in self.plan.accounts if a not in have]
+        missing = self.not_permitted(found)
         if not missing:
             return
 

@@ -68,10 +68,8 @@ def test_unshared_runbook_is_D101_and_its_fix_makes_the_run_succeed(tmp_path, sa
     finding.apply()
     check.reader.read.cache_clear()
     assert diagnose(check) == []
-    caller = built.users[(m, "ops")]
-    fanout = start_fanout(by_name("InstallApp", sandbox, caller, TOKYO), [TargetLocation([t], [TOKYO])],
-                          cloud=sandbox, store=store, region=TOKYO, given=given, caller=caller)
-    assert run_fanout(fanout) == "Success"
+    status, failures = run_installapp(sandbox, store, built, m, t, given)
+    assert status == "Success", failures
 
 
 def test_the_runbook_run_in_its_own_account_or_an_aws_owned_one_needs_no_share(tmp_path, sandbox):
@@ -126,23 +124,25 @@ def test_role_causes_of_the_same_aws_text_are_told_apart_and_fixed(tmp_path, san
     finding.apply()
     check.reader.read.cache_clear()
     assert diagnose(check) == []
+    status, failures = run_installapp(sandbox, store, built, m, t, given)
+    assert status == "Success", failures
+
+
+def run_installapp(sandbox, store, built, m, t, given):
+    """Run InstallApp from m in t, as a run across accounts does: (status, what failed where)."""
+    from xacct.engine.history import automation_execution
+
     caller = built.users[(m, "ops")]
     fanout = start_fanout(by_name("InstallApp", sandbox, caller, TOKYO), [TargetLocation([t], [TOKYO])],
                           cloud=sandbox, store=store, region=TOKYO, given=given, caller=caller)
     status = run_fanout(fanout)
-    assert status == "Success", _failures(store, fanout)
-
-
-def _failures(store, fanout):
-    from xacct.engine.history import automation_execution
-
     parent = automation_execution(store, fanout.parent.id)
-    found = [(s.get("FailureMessage"), s.get("xacct:Explanation")) for s in parent["StepExecutions"]]
+    failures = [(s.get("FailureMessage"), s.get("xacct:Explanation")) for s in parent["StepExecutions"]]
     for step in parent["StepExecutions"]:
         if step.get("xacct:ChildExecutionId"):
             child = automation_execution(store, step["xacct:ChildExecutionId"])
-            found += [(s["StepName"], s.get("FailureMessage")) for s in child["StepExecutions"]]
-    return found
+            failures += [(s["StepName"], s.get("FailureMessage")) for s in child["StepExecutions"]]
+    return status, failures
 
 
 def test_a_caller_who_may_not_pass_the_administration_role_is_D206(tmp_path, sandbox):

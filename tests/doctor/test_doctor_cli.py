@@ -101,13 +101,12 @@ def test_a_denial_explained_after_a_run_names_the_finding_that_foresees_it():
 
     admin = "arn:aws:sts::111111111111:assumed-role/AWS-SystemsManager-AutomationAdministrationRole/x"
     cases = [
-        ({"layer": "share", "action": "ssm:GetDocument"}, "D101"),
-        ({"layer": "trust", "action": "sts:AssumeRole", "principal": admin, "cause": "the execution role "
-          "AWS-SystemsManager-AutomationExecutionRole does not exist in 222222222222"}, "D204"),
+        ({"layer": "share", "action": "ssm:GetDocument", "finding": "D101"}, "D101"),
+        ({"layer": "trust", "action": "sts:AssumeRole", "principal": admin, "finding": "D204"}, "D204"),
         ({"layer": "trust", "action": "sts:AssumeRole", "principal": admin}, "D205"),
         ({"layer": "identity", "action": "sts:AssumeRole", "principal": admin}, "D203"),
         ({"layer": "trust", "action": "sts:AssumeRole", "principal": "ssm.amazonaws.com",
-          "resource": "arn:aws:iam::1:role/AWS-SystemsManager-AutomationAdministrationRole"}, "D202"),
+          "resource": "arn:aws:iam::2:role/AWS-SystemsManager-AutomationExecutionRole"}, "D207"),
         ({"layer": "identity", "action": "iam:PassRole"}, "D206"),
         ({"layer": "identity", "action": "s3:PutEncryptionConfiguration", "decision": "implicitDeny"}, "D301"),
         ({"layer": "scp", "action": "s3:PutEncryptionConfiguration", "decision": "explicitDeny"}, "D302"),

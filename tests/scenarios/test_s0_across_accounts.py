@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from xacct.doctor.findings import finding_for
 from xacct.engine.documents import by_name, from_file
 from xacct.engine.history import automation_execution
 from xacct.engine.locations import TargetLocation, parse_rate, run_fanout, start_fanout
@@ -113,12 +114,12 @@ def _admin_cannot_assume(world):
     policies["AssumeExecutionRoles"]["Statement"][0]["Resource"] = "arn:aws:iam::*:role/SomethingElse"
 
 
-@pytest.mark.parametrize("ids, change, layer, words", [
-    ({"m": "710000000021", "t": "710000000022"}, _drop_role, "trust", "does not exist"),
-    ({"m": "710000000031", "t": "710000000032"}, _trust_someone_else, "trust", "trust policy"),
-    ({"m": "710000000041", "t": "710000000042"}, _admin_cannot_assume, "identity", "sts:AssumeRole"),
+@pytest.mark.parametrize("ids, change, layer, words, finding", [
+    ({"m": "710000000021", "t": "710000000022"}, _drop_role, "trust", "does not exist", "D204"),
+    ({"m": "710000000031", "t": "710000000032"}, _trust_someone_else, "trust", "trust policy", "D205"),
+    ({"m": "710000000041", "t": "710000000042"}, _admin_cannot_assume, "identity", "sts:AssumeRole", "D203"),
 ], ids=["role-missing", "trust-names-another", "admin-lacks-assume-role"])
-def test_same_aws_text_other_causes(tmp_path, sandbox, store, ids, change, layer, words):
+def test_same_aws_text_other_causes(tmp_path, sandbox, store, ids, change, layer, words, finding):
     built = make_world(tmp_path, sandbox, ids, change)
     owner = sandbox.client("ssm", REGION, built.users[(ids["m"], "ops")])
     owner.modify_document_permission(Name="InstallApp", PermissionType="Share", AccountIdsToAdd=[ids["t"]])
@@ -128,6 +129,7 @@ def test_same_aws_text_other_causes(tmp_path, sandbox, store, ids, change, layer
     why = step["xacct:Explanation"]
     assert why["layer"] == layer, why
     assert words in json.dumps(why), why
+    assert finding_for(why) == finding  # the same cause as xacct doctor names it before a run
 
 
 def test_max_errors_zero_stops_starting_targets(tmp_path, sandbox, store):

@@ -20,6 +20,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from tests.served import served_world
 from xacct.cli import cli
 from xacct.sandbox.world import build_world, load_world
 
@@ -369,10 +370,8 @@ print(boto3.Session(profile_name=sys.argv[1]).client("ec2").describe_images(Owne
 def test_in_aws_the_grant_is_made_by_assuming_the_target_role(tmp_path):
     """The --aws path, against `xacct sandbox serve` and its profiles: the owner's profile makes
     the owner's changes, and the grant is made in B by assuming OrganizationAccountAccessRole."""
-    import os
     import subprocess
     import sys
-    import time
 
     a, b = "730000000071", "730000000072"
     world = yaml.safe_load(WORLD.read_text().replace("111111111111", a).replace("222222222222", b))
@@ -383,21 +382,7 @@ def test_in_aws_the_grant_is_made_by_assuming_the_target_role(tmp_path):
         "Version": V, "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{a}:root"},
                                      "Action": "sts:AssumeRole"}]}}}
     (tmp_path / "world.yaml").write_text(json.dumps(world))
-    ready = tmp_path / "ready"
-    server = subprocess.Popen([sys.executable, "-m", "xacct", "sandbox", "serve", "--world",
-                               str(tmp_path / "world.yaml"), "--profiles", str(tmp_path), "--ready-file", str(ready)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        for _ in range(600):
-            if ready.exists():
-                break
-            time.sleep(0.05)
-        else:
-            raise AssertionError(server.communicate(timeout=10)[1])
-        env = {**{k: v for k, v in os.environ.items() if not k.startswith("AWS_")}, "HOME": str(tmp_path),
-               "AWS_CONFIG_FILE": str(tmp_path / "config"),
-               "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials")}
-
+    with served_world(tmp_path / "world.yaml", tmp_path) as (env, _):
         def run(*args):
             return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=120)
 
@@ -413,6 +398,3 @@ def test_in_aws_the_grant_is_made_by_assuming_the_target_role(tmp_path):
         other = run("-m", "xacct", "ami", "share", image, "--to", "730000000073", "--for-autoscaling",
                     "--profile", "account-a-admin", "--target-role-name", "NoSuchRole", "--plan-only")
         assert other.returncode == 2 and "account 730000000073 us-east-1: cannot act there: AssumeRole" in other.stderr
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

@@ -90,10 +90,11 @@ def doctor(runbook, parameters, accounts, regions, units, targets, target_parame
 
             units = unit_ids(units, built.units, "--ou")
             exclude_accounts = unit_ids(exclude_accounts, built.units, "--exclude-accounts")
+        reader = Reader(cloud, caller, region, read_role_name)
         if units or exclude_accounts:
-            targets_accounts = _expand(cloud, caller, targets_accounts + _split(units), include_child_ous,
+            targets_accounts = _expand(reader, targets_accounts + _split(units), include_child_ous,
                                        _split(exclude_accounts))
-        checkup = Checkup(Reader(cloud, caller, region, read_role_name), found, given, region, caller,
+        checkup = Checkup(reader, found, given, region, caller,
                           targets=[(a, r) for a in targets_accounts for r in (_split(regions) or [region])],
                           execution_role_name=execution_role_name,
                           owned_by_aws=cloud.owned_document(found.name) is not None,
@@ -108,13 +109,13 @@ def doctor(runbook, parameters, accounts, regions, units, targets, target_parame
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
 
 
-def _expand(cloud, caller, entries, include_children, exclude):
-    """OUs into their accounts, as a run lists them (engine/org_units.py); read here with the
-    caller's credentials, as doctor reads the management account."""
+def _expand(reader, entries, include_children, exclude):
+    """OUs into their accounts, as a run lists them (engine/org_units.py), read as doctor reads
+    the caller's account."""
     from ..engine.org_units import expand
 
-    credentials = cloud.operator(caller.account) if hasattr(cloud, "operator") else caller
-    return expand(entries, include_children=include_children, exclude=exclude, cloud=cloud, credentials=credentials)
+    return expand(entries, include_children=include_children, exclude=exclude, cloud=reader.cloud,
+                  credentials=reader.credentials(reader.caller.account or ""))
 
 
 def _profile_refused(cloud, region):

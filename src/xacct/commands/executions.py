@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from ..doctor.findings import CATALOG, finding_for
 
 
 @click.group()
@@ -140,6 +139,8 @@ def _with_warnings(store, result: dict) -> dict:
 
 
 def _show_text(store, result, depth):
+    from ..doctor.findings import CATALOG, finding_for  # here: it would load the engine at start-up
+
     from ..engine.history import automation_execution
 
     pad = "  " * depth

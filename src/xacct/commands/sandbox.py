@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -42,26 +41,15 @@ def serve(world_path, port, host, profiles_dir, ready_file):
     from ..sandbox.embedded import SandboxCloud
     from ..sandbox.profiles import write_profiles
     from ..sandbox.server import SandboxServer
-    from ..sandbox.world import WorldError, build_world, load_world
+    from .run import build_world_or_exit
 
-    try:
-        world = load_world(world_path)
-        cloud = SandboxCloud(enforce=True)
-        built = build_world(world, cloud)
-    except WorldError as exc:
-        for finding in exc.findings:
-            click.echo(finding.text(), err=True)
-        sys.exit(1)
-    except OSError as exc:
-        click.echo(f"xacct: cannot read {world_path}: {exc.strerror or exc}", err=True)
-        sys.exit(2)
+    cloud = SandboxCloud(enforce=True)
+    built = build_world_or_exit(world_path, cloud)
     server = SandboxServer(cloud.gate, host, port)
     endpoint = server.start()
-    aliases = {str(a): spec.get("alias") for a, spec in world.data.get("accounts", {}).items()
-               if spec and spec.get("alias")}
     folder = Path(profiles_dir) if profiles_dir else Path.home() / ".xacct" / "sandbox"
-    config, credentials = write_profiles(folder, endpoint, built.users, aliases, cloud.default_region)
-    click.echo(f"Serving {len(world.data.get('accounts', {}))} accounts on {endpoint}")
+    config, credentials = write_profiles(folder, endpoint, built.users, built.aliases, cloud.default_region)
+    click.echo(f"Serving {len(built.accounts)} accounts on {endpoint}")
     click.echo(f"  export AWS_CONFIG_FILE={config} AWS_SHARED_CREDENTIALS_FILE={credentials}")
     for (account, user), serial in sorted(built.mfa_serials.items()):
         click.echo(f"  MFA device of {user} in {account}: {serial}")

@@ -76,22 +76,17 @@ class Finding:
 def finding_for(explanation: dict) -> str | None:
     """The doctor finding that foresees the cause of a denial explained after a run, so that a
     failed run and `xacct doctor` name the same cause the same way."""
+    if explanation.get("finding") in CATALOG:  # the explanation knew its cause (a missing share, role)
+        return explanation["finding"]
     layer = str(explanation.get("layer") or "").split(" ")[0]
     action = str(explanation.get("action") or "")
     principal = str(explanation.get("principal") or "")
-    resource = str(explanation.get("resource") or "")
-    text = f"{explanation.get('cause', '')} {explanation.get('fix', '')} {' '.join(explanation.get('nearMisses', []))}"
-    if layer == "share":
-        return "D101"
+    text = f"{explanation.get('fix', '')} {' '.join(explanation.get('nearMisses', []))}"
     if "multifactorauth" in text.lower():
         return "D401"
     if action == "sts:AssumeRole":
-        if "does not exist" in text:
-            return "D204"
-        if layer == "trust" and principal.endswith(".amazonaws.com"):
-            return "D202" if "AdministrationRole" in resource else "D207"
-        if layer == "trust":
-            return "D205"
+        if layer == "trust":  # SSM assuming a run's role, or the administration role its execution role
+            return "D207" if principal.endswith(".amazonaws.com") else "D205"
         return "D203"
     if action == "iam:PassRole":
         return "D206"

@@ -390,7 +390,7 @@ def _role_explanation(fanout: Fanout, role_arn: str, exc: Exception) -> dict:
     account, name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[-1]
     admin = fanout.administration.arn or "the administration role"
     return {"decision": "Deny", "layer": "trust", "principal": admin, "action": "sts:AssumeRole",
-            "resource": role_arn, "message": text,
+            "resource": role_arn, "message": text, "finding": "D204",
             "cause": f"the execution role {name} does not exist in {account} (or could not be read there)",
             "fix": (f"create {name} in {account} with a trust policy naming the administration role "
                     f"({_role_of(admin)}) and ssm.amazonaws.com (AWS's template: "
@@ -410,7 +410,7 @@ def _share_explanation(fanout: Fanout, target: Target, execution_role: Credentia
     if denial and denial.get("action") in ("ssm:GetDocument", "ssm:DescribeDocument"):
         return denial  # the execution role may not read documents at all
     name, owner, region = fanout.runbook.name, fanout.owner, target.region
-    return {"decision": "Deny", "layer": "share", "principal": execution_role.arn,
+    return {"decision": "Deny", "layer": "share", "principal": execution_role.arn, "finding": "D101",
             "action": "ssm:GetDocument",
             "resource": f"arn:{fanout.parent.cloud.partition}:ssm:{region}:{owner}:document/{name}",
             "cause": (f"the runbook {name} is owned by {owner} and not shared with {target.account} in {region}; "

@@ -27,6 +27,7 @@ class Built:
     units: dict[str, str] = field(default_factory=dict)  # OU ID of each organization unit, by path (A/B)
     accounts: list[str] = field(default_factory=list)  # the world's accounts, in its order
     management: str | None = None  # the organization's management account, when there is one
+    aliases: dict[str, str] = field(default_factory=dict)  # account -> its alias in the world
 
 
 def _json(document) -> str:
@@ -187,6 +188,14 @@ class _Builder:
                 ssm.modify_document_permission(Name=name, PermissionType="Share",
                                                AccountIdsToAdd=[str(a) for a in document["sharedWith"]])
 
+    def _key(self, keys: dict[str, str], ref: str, path, account: str, region: str) -> str | None:
+        """A key ARN as given, or the ARN of a key of kmsKeys by its alias (a finding when none)."""
+        if ref.startswith("arn:"):
+            return ref
+        if ref not in keys:
+            self.problem(path, "E7006", f"no key alias '{ref}' under kmsKeys of {account} {region}")
+        return keys.get(ref)
+
     def keys_images_instances(self, admin: Credentials, account: str, region: str, spec: dict, where) -> None:
         kms = self.cloud.client("kms", region, admin)
         keys: dict[str, str] = {}
@@ -209,11 +218,9 @@ class _Builder:
             image = image or {}
             ebs: dict = {"VolumeSize": 8}
             if image.get("encryptedWith"):
-                key = image["encryptedWith"]
-                key = key if key.startswith("arn:") else keys.get(key)
+                key = self._key(keys, image["encryptedWith"], where + ("images", name, "encryptedWith"), account,
+                                region)
                 if key is None:
-                    self.problem(where + ("images", name, "encryptedWith"), "E7006",
-                                 f"no key alias '{image['encryptedWith']}' under kmsKeys of {account} {region}")
                     continue
                 ebs.update({"Encrypted": True, "KmsKeyId": key})
             images[name] = ec2.register_image(Name=image.get("name", name), RootDeviceName="/dev/xvda",
@@ -224,11 +231,9 @@ class _Builder:
             snapshot = snapshot or {}
             volume = {"AvailabilityZone": f"{region}a", "Size": snapshot.get("size", 8)}
             if snapshot.get("encryptedWith"):
-                key = snapshot["encryptedWith"]
-                key = key if key.startswith("arn:") else keys.get(key)
+                key = self._key(keys, snapshot["encryptedWith"], where + ("snapshots", name, "encryptedWith"),
+                                account, region)
                 if key is None:
-                    self.problem(where + ("snapshots", name, "encryptedWith"), "E7006",
-                                 f"no key alias '{snapshot['encryptedWith']}' under kmsKeys of {account} {region}")
                     continue
                 volume.update({"Encrypted": True, "KmsKeyId": key})
             volume_id = ec2.create_volume(**volume)["VolumeId"]
@@ -326,7 +331,9 @@ def build_world(world: World, cloud, region: str = "us-east-1", store=None) -> B
             builder.problem(("accounts", account), "E7009", f"account {account}: {' '.join(str(exc).split())}")
     if builder.problems:
         raise WorldError(sorted(builder.problems))
-    builder.built.accounts = [str(a) for a in (world.data.get("accounts") or {})]
+    accounts = world.data.get("accounts") or {}
+    builder.built.accounts = [str(a) for a in accounts]
+    builder.built.aliases = {str(a): spec["alias"] for a, spec in accounts.items() if spec and spec.get("alias")}
     management = (world.data.get("organization") or {}).get("management")
     builder.built.management = str(management) if management else None
     return builder.built
