@@ -110,3 +110,12 @@ def test_every_command_keeps_its_examples_on_their_own_lines():
             assert "\\b" not in (sub.help or ""), name
     result = CliRunner().invoke(cli, ["run", "--help"])
     assert "\n  Examples:\n    xacct run share-ami.yaml" in result.output
+
+
+def test_a_world_file_that_cannot_be_read_is_said_so_by_every_command(tmp_path):
+    missing = str(tmp_path / "no-such-world.yaml")
+    for args in (["run", "X", "--world", missing], ["doctor", "X", "--world", missing],
+                 ["sandbox", "serve", "--world", missing]):
+        result = subprocess.run([sys.executable, "-m", "xacct", *args], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2, args
+        assert result.stderr.strip() == f"xacct: cannot read {missing}: No such file or directory", args

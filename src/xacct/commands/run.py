@@ -183,10 +183,14 @@ def act_as_or_exit(cloud, built, who: str | None) -> None:
 
 def build_world_or_exit(world_path, cloud, store=None):
     """Build a world file into the sandbox; bad files get their findings and exit status 2."""
+    from ..document.loader import UnreadableInput
     from ..sandbox.world import WorldError, build_world, load_world
 
     try:
         return build_world(load_world(world_path), cloud, cloud.default_region, store)
+    except UnreadableInput as exc:
+        click.echo(f"xacct: cannot read {exc}", err=True)
+        sys.exit(2)
     except WorldError as exc:
         for finding in exc.findings:
             click.echo(finding.text(), err=True)
