@@ -1,14 +1,19 @@
-"""Validation speed over the corpus, and start-up time of `xacct --help`.
+"""Validation speed over the corpus, on generated runbooks of growing size, and start-up time of
+`xacct --help`.
 
 Prints documents per second for `xacct validate` (in process, all rules) next to the bare work
-it wraps (PyYAML's C loader reading the same files), as a ratio from the same run; and the
-start-up of `xacct --help` next to a bare `python -c pass`.
+it wraps (PyYAML's C loader reading the same files), as a ratio from the same run; the time per
+step of generated runbooks of 300, 1,000 and 3,000 steps (flat figures mean validation grows
+linearly with the number of steps); and the start-up of `xacct --help` next to a bare
+`python -c pass`.
 
-    python bench/validate.py [CORPUS_DIR]
+    python bench/validate.py [CORPUS_DIR] [--steps 300,1000,3000]
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -17,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from xacct.document.validate import expand_paths, validate_file
+from xacct.document.validate import expand_paths, validate_file, validate_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,11 +36,96 @@ def _time(fn, repeat: int) -> float:
     return min(best)
 
 
-def main() -> None:
-    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "corpus"
+def generated_runbook(steps: int) -> str:
+    """A runbook of `steps` steps in the mix large real runbooks have: API calls whose outputs
+    and selectors feed later steps, branches with choices, nextStep chains and scripts. Every
+    fourth step is one of each, so each kind grows with the document."""
+    main = []
+    for i in range(steps):
+        name = f"step{i}"
+        following = f"step{i + 1}" if i + 1 < steps else None
+        previous = f"step{i - 4}" if i >= 4 else None  # the last API step before this group
+        kind = i % 4
+        if kind == 0:
+            step = {
+                "name": name,
+                "action": "aws:executeAwsApi",
+                "timeoutSeconds": 600,
+                "onFailure": "Abort",
+                "inputs": {
+                    "Service": "ec2",
+                    "Api": "DescribeInstances",
+                    "InstanceIds": [f"{{{{ {previous}.InstanceId }}}}" if previous else "{{ InstanceId }}"],
+                },
+                "outputs": [
+                    {"Name": "InstanceId", "Selector": "$.Reservations[0].Instances[0].InstanceId", "Type": "String"},
+                    {"Name": "State", "Selector": "$.Reservations[0].Instances[0].State.Name", "Type": "String"},
+                ],
+            }
+        elif kind == 1:
+            step = {
+                "name": name,
+                "action": "aws:branch",
+                "inputs": {
+                    "Choices": [
+                        {"NextStep": f"step{i + 1}", "Variable": f"{{{{ step{i - 1}.State }}}}",
+                         "StringEquals": "running"},
+                        {"NextStep": f"step{i + 2}", "Not": {"Variable": f"{{{{ step{i - 1}.State }}}}",
+                                                             "StringEquals": "stopped"}},
+                    ],
+                    "Default": f"step{i + 1}",
+                },
+            }
+            if i + 2 >= steps:
+                step["inputs"] = {"Choices": [{"NextStep": following or name, "Variable": "{{ InstanceId }}",
+                                               "StringEquals": "x"}]}
+                step["isEnd"] = True
+        elif kind == 2:
+            step = {
+                "name": name,
+                "action": "aws:executeScript",
+                "inputs": {
+                    "Runtime": "python3.11",
+                    "Handler": "handler",
+                    "InputPayload": {"InstanceId": f"{{{{ step{i - 2}.InstanceId }}}}", "Region": "{{ global:REGION }}"},
+                    "Script": "def handler(events, context):\n    return {'Id': events['InstanceId']}\n",
+                },
+                "outputs": [{"Name": "Id", "Selector": "$.Payload.Id", "Type": "String"}],
+            }
+        else:
+            step = {
+                "name": name,
+                "action": "aws:executeAwsApi",
+                "inputs": {
+                    "Service": "ec2",
+                    "Api": "CreateTags",
+                    "Resources": [f"{{{{ step{i - 1}.Id }}}}"],
+                    "Tags": [{"Key": "Checked", "Value": "{{ automation:EXECUTION_ID }}"}],
+                },
+            }
+        if following and kind in (0, 2, 3):
+            step["nextStep"] = following
+        elif not following:
+            step["isEnd"] = True
+        main.append(step)
+    document = {
+        "schemaVersion": "0.3",
+        "description": f"A generated runbook of {steps} steps.",
+        "assumeRole": "{{ AutomationAssumeRole }}",
+        "parameters": {
+            "InstanceId": {"type": "String"},
+            "AutomationAssumeRole": {"type": "String", "default": ""},
+        },
+        "mainSteps": main,
+    }
+    return yaml.safe_dump(document, sort_keys=False, width=200)
+
+
+def corpus_figures(corpus: Path) -> None:
     files = list(expand_paths([str(corpus)]))
     if not files:
-        sys.exit(f"no documents under {corpus}")
+        print(f"no documents under {corpus}; corpus figures skipped")
+        return
 
     first = time.perf_counter()
     findings = sum(len(validate_file(f)) for f in files)  # includes loading botocore models once
@@ -50,6 +140,21 @@ def main() -> None:
     print(f"bare PyYAML (C loader) parse:                 {len(files) / bare:8.1f} documents/s")
     print(f"ratio validate/bare parse:                    {warm / bare:8.1f}x")
 
+
+def step_figures(sizes: list[int]) -> None:
+    """Time per step: constant across sizes when validation is linear in the number of steps."""
+    validate_text(generated_runbook(8), "warm-up.yaml")  # botocore models, JSONPath tables
+    for size in sizes:
+        text = generated_runbook(size)
+        seconds = _time(lambda: validate_text(text, f"generated-{size}.yaml"), 3)
+        findings = validate_text(text, f"generated-{size}.yaml")
+        print(f"generated runbook, {size:5d} steps ({len(text) // 1024:5d} KB): {seconds:7.2f} s, "
+              f"{seconds / size * 1000:6.3f} ms/step, {len(findings)} findings")
+        if findings:
+            print("  e.g. " + json.dumps(findings[0].text()))
+
+
+def startup_figures() -> None:
     def run(args):
         return _time(lambda: subprocess.run(args, check=True, capture_output=True), 1)
 
@@ -59,6 +164,16 @@ def main() -> None:
     print(f"python -c pass (median of 7):                 {statistics.median(bare_times) * 1000:8.1f} ms")
     print(f"ratio --help/bare python:                     "
           f"{statistics.median(help_times) / statistics.median(bare_times):8.1f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--steps", default="300,1000,3000", help="sizes of the generated runbooks")
+    args = parser.parse_args()
+    corpus_figures(Path(args.corpus))
+    step_figures([int(s) for s in args.steps.split(",") if s])
+    startup_figures()
 
 
 if __name__ == "__main__":

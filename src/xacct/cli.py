@@ -71,7 +71,7 @@ def validate(paths: tuple[str, ...], output: str) -> None:
             click.echo(f"xacct: cannot read {exc}", err=True)
             unreadable = True
     if output == "json":
-        click.echo(json.dumps([f.as_json() for f in findings], indent=2))
+        click.echo(json.dumps([f.as_json() for f in findings], indent=2, allow_nan=False))
     else:
         for finding in findings:
             click.echo(finding.text())

@@ -46,6 +46,17 @@ class Cloud:
         """An AWS-owned runbook by name, or None (only the sandbox needs to provide them)."""
         return None
 
+    def check_call(self, credentials: Credentials, service: str, operation: str, params: dict, region: str) -> None:
+        """Authorize a call that xacct answers itself (the Automation API), as AWS would before
+        answering it; raises the cloud's refusal. AWS decides its own calls, so here: nothing."""
+
+    def read_document(self, name: str, version: str | None, credentials: Credentials, region: str) -> dict:
+        """GetDocument of a runbook as SSM reads it for an execution that `credentials` start:
+        in AWS, SSM reads with the caller's rights, so the caller's own call stands for it.
+        Raises botocore's ClientError as GetDocument does."""
+        args = {"Name": name, **({"DocumentVersion": version} if version else {})}
+        return self.client("ssm", region, credentials).get_document(**args)
+
     def explain_denial(self, credentials: Credentials) -> dict | None:
         """Why the last request made with `credentials` was denied, when this cloud can know
         (the sandbox's gate keeps each Decision; AWS says only what its message says)."""
@@ -63,6 +74,13 @@ class Cloud:
         One botocore session serves every client: a session per account would cost about
         10 MiB each (measured with moto). Retries use botocore's standard mode, which backs
         off on throttling."""
+        if not isinstance(region, str) or not region:
+            # botocore checks a Region's characters but lets an empty one through to an endpoint
+            # it cannot build ("https://kms..amazonaws.com", a bare ValueError): refuse it as
+            # botocore refuses any other malformed Region
+            from botocore.exceptions import InvalidRegionError
+
+            raise InvalidRegionError(region_name=region)
         key = (service, region, credentials.access_key_id, credentials.session_token)
         with self._lock:
             client = self._clients.get(key)

@@ -101,13 +101,16 @@ def show(ctx, execution_id, output):
     """
     from ..cli import open_store
     from ..engine.history import automation_execution
+    from ..ssm import Context, SsmError
+    from ..ssm.get import automation_execution as get_automation_execution
 
     store = open_store(ctx)
-    row = store.find_execution(execution_id)
-    if row is None:
-        click.echo(f"xacct: AutomationExecutionNotFoundException: Execution {execution_id} does not exist.", err=True)
+    try:  # GetAutomationExecution's record, with xacct's own keys (explanations, logs)
+        result = get_automation_execution(execution_id, Context(store), prefix=True)
+    except SsmError as error:
+        click.echo(f"xacct: {error.code}: {error.message}", err=True)
         sys.exit(1)
-    result = automation_execution(store, row["execution_id"])
+    row = store.execution(result["AutomationExecutionId"])
     if output == "json":
         # GetAutomationExecution's shape for each; the children (targets' executions, and theirs)
         # under their own key, each naming its parent in ParentAutomationExecutionId

@@ -46,29 +46,37 @@ def explain(request_file, world_path, principal, action, resource, context_items
         return
     if not request_file:
         raise click.UsageError("give --request FILE, or --world with --principal and --action")
+    from ..iam.json_text import MAX_BYTES
+
     try:
-        with open(request_file, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(request_file, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # enough to know it is too large, without reading it all
     except OSError as exc:
-        click.echo(f"xacct: cannot read {request_file}: {exc.strerror}", err=True)
+        _echo(f"xacct: cannot read {request_file}: {exc.strerror}", err=True)
         sys.exit(2)
     try:
-        request, policies = load_request(text)
+        request, policies = load_request(data)
     except RequestFileError as exc:
-        click.echo(f"xacct: {request_file}: {exc}", err=True)
+        _echo(f"xacct: {request_file}: {exc}", err=True)
         sys.exit(2)
     from ..iam import evaluate
 
     _show(request, evaluate(request, policies), output)
 
 
+def _echo(text: str, err: bool = False) -> None:
+    """click.echo, for text that may hold what a request file put there: a lone surrogate (JSON's
+    "\\ud800") cannot be encoded for the terminal, so it is shown as its escape instead."""
+    click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), err=err)
+
+
 def _show(request, decision, output):
     from ..iam import explain as explain_decision, render_text
 
     if output == "json":
-        click.echo(json.dumps(explain_decision(request, decision), indent=2))
+        _echo(json.dumps(explain_decision(request, decision), indent=2))
     else:
-        click.echo(render_text(request, decision))
+        _echo(render_text(request, decision))
     sys.exit(0 if decision.allowed else 1)
 
 

@@ -86,7 +86,7 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
     """
     from ..cli import open_store
     from ..document.validate import validate_file
-    from ..engine import Options, run as run_execution, start_runbook
+    from .automation import start_here
     from ..engine.history import automation_execution
     from ..progress import Progress
 
@@ -140,12 +140,13 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
         if control.active or control.target_parameter_name:
             sys.exit(run_targets(runbook, cloud=cloud, store=store, region=region or cloud.default_region,
                                  given=given, control=control, auto_approve=auto_approve, output=output))
-        execution = start_runbook(runbook, cloud=cloud, store=store, region=region, parameters=given,
-                                  options=Options(auto_approve=auto_approve))
+        started = start_here(runbook, {"Parameters": given}, cloud=cloud, store=store,
+                             region=region or cloud.default_region, auto_approve=auto_approve)
+    execution = started.execution
     if output == "text":
         click.echo(f"Execution {execution.id} of {execution.name} in {execution.account or '?'} {execution.region}")
         store.listeners.append(Progress(execution.id))
-    final = follow(lambda: run_execution(execution), execution.cancel)
+    final = follow(started.run, execution.cancel)
     result = automation_execution(store, execution.id)
     if output == "json":
         click.echo(json.dumps({"AutomationExecution": result}, indent=2))

@@ -21,10 +21,9 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
                targets_max_errors: str | None = None) -> int:
     """Start and follow the run; the exit status: 0 when every target succeeded, 1 otherwise,
     2 when the run cannot start."""
-    from ..engine import ExecutionRejected, Options
-    from ..engine.documents import find_runbook
-    from ..engine.locations import TargetLocation, run_fanout, start_fanout
+    from ..engine.locations import TargetLocation
     from ..fanout_view import FanoutProgress, matrix, report
+    from .automation import start_here
     from .run import follow
 
     account_list = _split(accounts)
@@ -44,22 +43,16 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
     location = TargetLocation(account_list + unit_list, _split(regions) or [region], execution_role_name,
                               max_concurrency, max_errors, include_child_ous, excluded, None,
                               targets_max_concurrency, targets_max_errors)
-    caller = cloud.caller_credentials()
-    try:
-        found = find_runbook(runbook, cloud, caller, region)
-        fanout = start_fanout(found, [location], cloud=cloud, store=store, region=region, given=given,
-                              caller=caller, options=Options(auto_approve=auto_approve),
-                              owned_by_aws=cloud.owned_document(found.name) is not None, control=control)
-    except ExecutionRejected as exc:
-        click.echo(f"xacct: {exc.code}: {exc.message}", err=True)
-        return 2
+    params = {"Parameters": given, "TargetLocations": [location.as_ssm()], **(control.as_ssm() if control else {})}
+    started = start_here(runbook, params, cloud=cloud, store=store, region=region, auto_approve=auto_approve)
+    fanout, found, caller = started.detail, started.runbook, started.execution.caller
     total = len(fanout.targets)
     if output == "text":
         where = _count(len(account_list), "account") + (f" and the accounts of {', '.join(unit_list)}" if unit_list else "")
         click.echo(f"Execution {fanout.parent.id} of {found.name} from {caller.account or '?'} {region}: "
                    f"target locations: {where} x {_count(len(location.regions), 'Region')}")
         store.listeners.append(FanoutProgress(fanout.parent.id, total))
-    final = follow(lambda: run_fanout(fanout), fanout.parent.cancel)
+    final = follow(started.run, fanout.parent.cancel)
     report(store, fanout.parent.id, final, output, matrix)
     return 0 if final == "Success" else 1
 

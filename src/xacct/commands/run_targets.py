@@ -128,20 +128,13 @@ def run_targets(runbook: str, *, cloud, store, region: str, given: dict, control
                 output: str) -> int:
     """Start and follow a rate-controlled run; the exit status: 0 when every target succeeded, 1
     otherwise, 2 when the run cannot start."""
-    from ..engine import ExecutionRejected, Options
-    from ..engine.documents import find_runbook
-    from ..engine.targets import run_rate_control, start_rate_control
     from ..fanout_view import FanoutProgress, report, resource_list
+    from .automation import start_here
     from .run import follow
 
-    caller = cloud.caller_credentials()
-    try:
-        found = find_runbook(runbook, cloud, caller, region)
-        rated = start_rate_control(found, control, cloud=cloud, store=store, region=region, given=given,
-                                   caller=caller, options=Options(auto_approve=auto_approve))
-    except ExecutionRejected as exc:
-        click.echo(f"xacct: {exc.code}: {exc.message}", err=True)
-        return 2
+    started = start_here(runbook, {"Parameters": given, **control.as_ssm()}, cloud=cloud, store=store, region=region,
+                         auto_approve=auto_approve)
+    rated, found, caller = started.detail, started.runbook, started.execution.caller
     parent = rated.parent
     if output == "text":
         what = (f"Targets {_shown(control.targets[0])}" if control.targets
@@ -149,7 +142,7 @@ def run_targets(runbook: str, *, cloud, store, region: str, given: dict, control
         click.echo(f"Execution {parent.id} of {found.name} in {caller.account or '?'} {region}: {what}, "
                    f"TargetParameterName {control.target_parameter_name or '-'}")
         store.listeners.append(FanoutProgress(parent.id, 0))
-    final = follow(lambda: run_rate_control(rated), parent.cancel)
+    final = follow(started.run, parent.cancel)
     report(store, parent.id, final, output, resource_list)
     return 0 if final == "Success" else 1
 

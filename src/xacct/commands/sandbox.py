@@ -27,7 +27,8 @@ def sandbox():
               help="Where to write the AWS config and credentials files (default: a folder under ~/.xacct).")
 @click.option("--ready-file", type=click.Path(dir_okay=False), hidden=True,
               help="Write the endpoint here once serving (for scripts and tests).")
-def serve(world_path, port, host, profiles_dir, ready_file):
+@click.pass_context
+def serve(ctx, world_path, port, host, profiles_dir, ready_file):
     """Build WORLD into the sandbox and serve it on 127.0.0.1 through the IAM gate, so that the
     AWS CLI and any SDK reach it with its own profiles. Writes an AWS config and credentials
     file with a profile per world user (named ALIAS-USER) whose endpoint is the sandbox.
@@ -43,10 +44,15 @@ def serve(world_path, port, host, profiles_dir, ready_file):
     from ..sandbox.server import SandboxServer
     from .run import build_world_or_exit
 
+    from ..cli import open_store
+
     cloud = SandboxCloud(enforce=True)
     built = build_world_or_exit(world_path, cloud)
+    # executions started over HTTP are recorded where `xacct executions` reads them
+    cloud.serve_automation(open_store(ctx))
     server = SandboxServer(cloud.gate, host, port)
     endpoint = server.start()
+    server.warm()  # the first request of each common service is then answered at once
     folder = Path(profiles_dir) if profiles_dir else Path.home() / ".xacct" / "sandbox"
     config, credentials = write_profiles(folder, endpoint, built.users, built.aliases, cloud.default_region)
     click.echo(f"Serving {len(built.accounts)} accounts on {endpoint}")

@@ -24,12 +24,14 @@ def signal(ctx, execution_id, kind, comment, approver):
       xacct signal 3f2c --resume
     """
     from ..cli import open_store
+    from ..ssm import Context, SsmError, signal as send_signal
 
     if kind is None:
         raise click.UsageError("say --approve, --reject or --resume")
-    store = open_store(ctx)
-    row = store.find_execution(execution_id)
-    if row is None:
-        click.echo(f"xacct: AutomationExecutionNotFoundException: Execution {execution_id} does not exist.", err=True)
+    params = {"AutomationExecutionId": execution_id, "SignalType": kind,
+              **({"Payload": {"Comment": [comment]}} if comment else {})}
+    try:
+        send_signal.handle(params, Context(open_store(ctx)), prefix=True, approver=approver)
+    except SsmError as error:
+        click.echo(f"xacct: {error.code}: {error.message}", err=True)
         sys.exit(1)
-    store.send_signal(row["execution_id"], kind, {"Comment": comment, "Approver": approver})

@@ -19,17 +19,10 @@ def stop(ctx, execution_id):
       xacct stop 3f2c
     """
     from ..cli import open_store
-    from ..engine.history import automation_execution
-    from ..engine.status import TERMINAL
+    from ..ssm import Context, SsmError, stop as stop_execution
 
-    store = open_store(ctx)
-    row = store.find_execution(execution_id)
-    if row is None:
-        click.echo(f"xacct: AutomationExecutionNotFoundException: Execution {execution_id} does not exist.", err=True)
+    try:
+        stop_execution.handle({"AutomationExecutionId": execution_id}, Context(open_store(ctx)), prefix=True)
+    except SsmError as error:
+        click.echo(f"xacct: {error.code}: {error.message}", err=True)
         sys.exit(1)
-    status = automation_execution(store, row["execution_id"])["AutomationExecutionStatus"]
-    if status in TERMINAL:
-        click.echo(f"xacct: InvalidAutomationStatusUpdateException: Execution {row['execution_id']} is already "
-                   f"{status}.", err=True)
-        sys.exit(1)
-    store.send_signal(row["execution_id"], "Cancel", {})

@@ -21,7 +21,9 @@ class Finding:
         return f"{self.path}:{self.line}:{self.column}: {self.id} {self.severity}: {self.message}"
 
     def as_json(self) -> dict:
-        return asdict(self)
+        """Plain JSON types only, so that `json.dumps(..., allow_nan=False)` always succeeds."""
+        return {key: (value if isinstance(value, int) and not isinstance(value, bool) else str(value))
+                for key, value in asdict(self).items()}
 
 
 def severity_of(rule_id: str) -> str:

@@ -82,3 +82,12 @@ def scopes(doc: Document) -> list[list[Step]]:
         if step.steps:
             result.append(list(step.steps))
     return result
+
+
+def flows(doc: Document) -> list[Flow]:
+    """The flow of each scope (see `scopes`), made once per document for the rules that read it."""
+    return doc.derived(_flows)
+
+
+def _flows(doc: Document) -> list[Flow]:
+    return [flow_of(steps) for steps in scopes(doc)]

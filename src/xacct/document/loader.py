@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .findings import Finding, severity_of
-from .parse import ParseError, Parsed, parse_text
+from .parse import LIMIT, ParseError, Parsed, parse_text
 from .positions import Mark, Positions, shifted
 from .values import is_intrinsic
 
@@ -73,7 +73,8 @@ def read_text(path: str) -> str | Finding:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
-        return _finding(path, Mark(line, column), "E0001", f"not UTF-8 text: byte 0x{raw[exc.start]:02x}")
+        return _finding(path, Mark(line, column), "E0001",
+                        f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at byte offset {exc.start}")
 
 
 def _looks_like_json(path: str, text: str) -> bool:
@@ -105,9 +106,10 @@ def load_text(path: str, text: str) -> Loaded:
     try:
         parsed = parse_any(path, text)
     except ParseError as exc:
-        loaded.findings.append(_finding(path, exc.mark, "E0001", exc.message))
+        loaded.findings.append(_finding(path, exc.mark, exc.rule_id, exc.message))
         return loaded
     _report_duplicates(loaded, parsed, Mark(0, 0))
+    _report_out_of_range(loaded, parsed, Mark(0, 0))
     data = parsed.data
     if is_template(data):
         _load_template(loaded, text, parsed)
@@ -134,6 +136,13 @@ def _report_duplicates(loaded: Loaded, parsed: Parsed, offset: Mark, fixed: Mark
                 f"duplicate key '{dup.path[-1]}' (first at line {first.line}); the last one would win",
             )
         )
+
+
+def _report_out_of_range(loaded: Loaded, parsed: Parsed, offset: Mark, fixed: Mark | None = None,
+                         prefix: str = "") -> None:
+    for value in parsed.out_of_range:
+        where = fixed or Mark(value.mark.line + offset.line, value.mark.column + offset.column)
+        loaded.findings.append(_finding(loaded.path, where, LIMIT, prefix + value.message))
 
 
 def _load_template(loaded: Loaded, text: str, parsed: Parsed) -> None:
@@ -181,9 +190,10 @@ def _load_embedded(loaded: Loaded, text: str, parsed: Parsed, logical_id: str, b
         inner = parse_any(loaded.path + ".json" if content.lstrip().startswith("{") else loaded.path, content)
     except ParseError as exc:
         where = fixed or Mark(exc.mark.line + line_offset, exc.mark.column + column_offset)
-        loaded.findings.append(_finding(loaded.path, where, "E0001", f"{logical_id}: Content: {exc.message}"))
+        loaded.findings.append(_finding(loaded.path, where, exc.rule_id, f"{logical_id}: Content: {exc.message}"))
         return
     _report_duplicates(loaded, inner, Mark(line_offset, column_offset), fixed)
+    _report_out_of_range(loaded, inner, Mark(line_offset, column_offset), fixed, f"{logical_id}: Content: ")
     positions = shifted(inner.positions, line_offset, column_offset, fixed)
     loaded.documents.append(Source(loaded.path, inner.data, positions, logical_id, parsed.data))
 

@@ -8,7 +8,7 @@ element keeps its path so a finding can point at it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from .loader import Source
 from .positions import Path
@@ -27,6 +27,9 @@ STEP_PROPERTIES = (
     "isEnd",
     "nextStep",
 )
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,17 @@ class Document:
     outputs: tuple[tuple[str, Path], ...] = ()
     files: dict = field(default_factory=dict)
     steps: tuple[Step, ...] = ()
+    _derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, compute: Callable[["Document"], T]) -> T:
+        """`compute(self)`, computed once per document. The rules run one after another over the
+        same document, and several need the same facts (its references, its flow); computed
+        by each rule again, they made validation grow with the square of the number of steps."""
+        try:
+            return self._derived[compute]
+        except KeyError:
+            value = self._derived[compute] = compute(self)
+            return value
 
     def raw_at(self, path: Path) -> Any:
         """The loaded value at `path` (a path taken from this document's own elements)."""
@@ -105,15 +119,21 @@ class Document:
 
     def all_steps(self) -> list[Step]:
         """Main steps and, after each loop step, the steps nested in it, in document order."""
-        result: list[Step] = []
+        return list(self.derived(_all_steps))
 
-        def walk(steps):
-            for step in steps:
-                result.append(step)
-                walk(step.steps)
 
-        walk(self.steps)
-        return result
+def _all_steps(doc: Document) -> tuple[Step, ...]:
+    result: list[Step] = []
+    stack = [iter(doc.steps)]  # without recursion: loops may nest as deep as the parser allows
+    while stack:
+        step = next(stack[-1], None)
+        if step is None:
+            stack.pop()
+            continue
+        result.append(step)
+        if step.steps:
+            stack.append(iter(step.steps))
+    return tuple(result)
 
 
 def _str(value: Any) -> str | None:

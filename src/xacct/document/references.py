@@ -65,8 +65,23 @@ class Reference:
         return self.text.split(".", 1)[1] if "." in self.text else ""
 
 
+def reference_matches(text: str) -> list[re.Match]:
+    """The `{{ ... }}` of `text`. The search stops at the last `}}`: from each `{{` after it the
+    lazy match would run to the end of the text in vain, and a long run of `{{` would cost the
+    square of its length."""
+    end = text.rfind("}}")
+    if end < 0:
+        return []
+    return list(REFERENCE.finditer(text, 0, end + 2))
+
+
+def has_reference(text: str) -> bool:
+    end = text.rfind("}}")
+    return end >= 0 and REFERENCE.search(text, 0, end + 2) is not None
+
+
 def references_in(text: str) -> list[Reference]:
-    matches = list(REFERENCE.finditer(text))
+    matches = reference_matches(text)
     whole = len(matches) == 1 and matches[0].group(0) == text.strip()
     return [Reference(m.group(1).strip(), whole) for m in matches]
 

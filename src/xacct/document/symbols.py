@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterator
 
 from ..actions import ACTIONS
 from .model import Document, Step
@@ -57,27 +56,43 @@ class Symbols:
         return None
 
 
-def whole_references(doc: Document) -> Iterator[tuple[Step, Path, Reference, str | None, str | None]]:
+def symbols_of(doc: Document) -> Symbols:
+    """The document's symbols, made once and shared by the rules that resolve references."""
+    return doc.derived(Symbols)
+
+
+def whole_references(doc: Document) -> list[tuple[Step, Path, Reference, str | None, str | None]]:
     """References that are a whole input value, with the type they have and the type needed
     where they stand (either may be None when unknown)."""
+    return doc.derived(_whole_references)
+
+
+def _whole_references(doc: Document) -> list[tuple[Step, Path, Reference, str | None, str | None]]:
     from .expected import expected_type
 
-    symbols = Symbols(doc)
+    symbols = symbols_of(doc)
+    result = []
     for step, path, ref in step_references(doc):
         if step is None or not ref.whole:
             continue
         inner = path[len(step.path) + 1:]
-        yield step, path, ref, symbols.type_of(ref), expected_type(step, inner)
+        result.append((step, path, ref, symbols.type_of(ref), expected_type(step, inner)))
+    return result
 
 
-def step_references(doc: Document) -> Iterator[tuple[Step | None, Path, Reference]]:
-    """Every `{{ }}` of the document with the step it stands in (None for document level).
+def step_references(doc: Document) -> list[tuple[Step | None, Path, Reference]]:
+    """Every `{{ }}` of the document with the step it stands in (None for document level),
+    extracted once per document.
 
     Script bodies are skipped: scripts receive values through InputPayload, and their own
     braces (Python dicts, f-strings) are code, not references."""
+    return doc.derived(_step_references)
+
+
+def _step_references(doc: Document) -> list[tuple[Step | None, Path, Reference]]:
+    result: list[tuple[Step | None, Path, Reference]] = []
     if isinstance(doc.assume_role, str):
-        for ref in references_in(doc.assume_role):
-            yield None, ("assumeRole",), ref
+        result.extend((None, ("assumeRole",), ref) for ref in references_in(doc.assume_role))
     for step in doc.all_steps():
         for key, value in step.inputs.items():
             if key == "Script" and step.action == "aws:executeScript":
@@ -85,5 +100,5 @@ def step_references(doc: Document) -> Iterator[tuple[Step | None, Path, Referenc
             if key == "Steps" and step.action == "aws:loop":
                 continue  # nested steps are visited as steps of their own
             for path, text in strings_in(value, step.path + ("inputs", key)):
-                for ref in references_in(text):
-                    yield step, path, ref
+                result.extend((step, path, ref) for ref in references_in(text))
+    return result

@@ -27,16 +27,18 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
 
 
 def check_source(source: Source) -> list[Finding]:
-    doc = build_document(source)
-    findings = []
     prefix = f"{source.name}: " if source.name else ""
+    try:
+        doc = build_document(source)
+    except Exception as exc:  # the model is built from any data; a failure here is xacct's bug
+        return [_internal_error(source.path, f"{prefix}internal error reading the document", exc)]
+    findings = []
     for rule in RULES:
         try:
             issues = list(rule.check(doc))
         except Exception as exc:  # a rule must never take the whole run down with it
             issues = []
-            findings.append(Finding(source.path, 1, 1, "E0000", "error",
-                                    f"{prefix}internal error in rule {rule.id}: {type(exc).__name__}: {exc}"))
+            findings.append(_internal_error(source.path, f"{prefix}internal error in rule {rule.id}", exc))
         for issue in issues:
             mark = source.positions.of(issue.path, key=issue.at_key)
             findings.append(
@@ -45,14 +47,30 @@ def check_source(source: Source) -> list[Finding]:
     return findings
 
 
+def _internal_error(path: str, what: str, exc: Exception) -> Finding:
+    """E0000: xacct itself failed. Every cause found so far became a finding of its own; this
+    keeps one file's surprise from hiding the findings of the others."""
+    return Finding(path, 1, 1, "E0000", "error", f"{what}: {type(exc).__name__}: {exc}")
+
+
 def validate_file(path: str) -> list[Finding]:
     """All findings for one file; raises UnreadableInput when the file cannot be read at all."""
-    return _check_loaded(load_file(path))
+    try:
+        loaded = load_file(path)
+    except UnreadableInput:
+        raise
+    except Exception as exc:
+        return [_internal_error(path, "internal error loading the file", exc)]
+    return _check_loaded(loaded)
 
 
 def validate_text(text: str, path: str = "<text>") -> list[Finding]:
     """All findings for `text`, reported as if it were the file at `path`."""
-    return _check_loaded(load_text(path, text))
+    try:
+        loaded = load_text(path, text)
+    except Exception as exc:
+        return [_internal_error(path, "internal error loading the text", exc)]
+    return _check_loaded(loaded)
 
 
 def _check_loaded(loaded: Loaded) -> list[Finding]:

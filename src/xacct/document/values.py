@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .references import REFERENCE
+from .references import has_reference
 
 
 def is_intrinsic(value: Any) -> bool:
@@ -19,7 +19,7 @@ def is_intrinsic(value: Any) -> bool:
 
 def is_dynamic(value: Any) -> bool:
     """A value decided at run or deploy time: a `{{ }}` reference or a CloudFormation function."""
-    return is_intrinsic(value) or (isinstance(value, str) and REFERENCE.search(value) is not None)
+    return is_intrinsic(value) or (isinstance(value, str) and has_reference(value))
 
 
 def type_of_literal(value: Any) -> str | None:

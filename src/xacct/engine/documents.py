@@ -49,17 +49,14 @@ def by_name(name: str, cloud: Cloud, credentials: Credentials, region: str, vers
         return Runbook(owned, name)
     from botocore.exceptions import ClientError
 
-    client = cloud.client("ssm", region, credentials)
-    # the format the document was stored in (asking moto for YAML of a template's map gives Python's
-    # repr of it); the loader reads JSON and YAML alike
-    args = {"Name": name}
-    if version:
-        args["DocumentVersion"] = version
     try:
-        response = client.get_document(**args)
+        response = cloud.read_document(name, version, credentials, region)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code")
-        if code in ("InvalidDocument", "InvalidDocumentVersion"):
+        if code == "InvalidDocumentVersion":
+            raise ExecutionRejected("AutomationDefinitionVersionNotFoundException",
+                                    f"Document {name} has no version {version}.") from None
+        if code == "InvalidDocument":
             raise ExecutionRejected(NOT_FOUND, f"Document {name} does not exist.") from None
         raise
     if response.get("DocumentType") not in (None, "Automation"):

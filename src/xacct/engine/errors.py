@@ -25,7 +25,10 @@ class StepInterrupted(Exception):
 class ExecutionRejected(Exception):
     """StartAutomationExecution-time failure (bad parameters, unknown runbook), with AWS's code."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, execution_id: str | None = None):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        # Set when the execution was already recorded (and ended Failed): SSM answers the start
+        # with its ID then, and the failure shows in GetAutomationExecution.
+        self.execution_id = execution_id

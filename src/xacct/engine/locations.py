@@ -156,7 +156,8 @@ def start_fanout(runbook: Runbook, locations: list[TargetLocation], *, cloud: Cl
         store.append(execution_id, "ExecutionFinished", data={
             "AutomationExecutionStatus": S.FAILED, "FailureMessage": ASSUME_ROLE_FAILED,
             "Cause": " ".join(str(exc).split())}, status=S.FAILED, ended=True)
-        raise ExecutionRejected("InvalidAutomationExecutionParametersException", ASSUME_ROLE_FAILED) from None
+        raise ExecutionRejected("InvalidAutomationExecutionParametersException", ASSUME_ROLE_FAILED,
+                                execution_id) from None
     owner = "" if owned_by_aws else caller.account
     return Fanout(parent_execution, runbook, owner, locations, given, administration, targets, control)
 

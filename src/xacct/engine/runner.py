@@ -130,7 +130,7 @@ def start(document: Document, *, name: str, cloud: Cloud, store: Store, region: 
             store.append(execution.id, "ExecutionFinished", data={
                 "AutomationExecutionStatus": S.FAILED, "FailureMessage": ASSUME_ROLE_FAILED,
                 "Cause": _error_text(exc)}, status=S.FAILED, ended=True)
-            raise ExecutionRejected(INVALID_PARAMETERS, ASSUME_ROLE_FAILED) from None
+            raise ExecutionRejected(INVALID_PARAMETERS, ASSUME_ROLE_FAILED, execution.id) from None
     return execution
 
 

@@ -25,18 +25,25 @@ def _stage(call: StepCall, folder: Path) -> tuple[str, str]:
     inputs = call.inputs
     handler = str(inputs.get("Handler", ""))
     if "Script" in inputs and inputs["Script"] not in (None, ""):
-        (folder / "customer_script.py").write_text(str(inputs["Script"]), encoding="utf-8")
+        try:
+            (folder / "customer_script.py").write_text(str(inputs["Script"]), encoding="utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate, from a "\ud800" escape in YAML
+            raise StepFailed(f"The script is not valid Unicode text: {exc.reason} at character {exc.start}.",
+                             retriable=False) from None
         return "customer_script", handler
     attachment = str(inputs.get("Attachment", ""))
     base = getattr(call.execution, "folder", None)
     source = Path(base, attachment) if base else Path(attachment)
     if not attachment or not source.is_file():
         raise StepFailed(f"The attachment {attachment!r} was not found beside the runbook.", retriable=False)
-    if source.suffix == ".zip":
-        with zipfile.ZipFile(source) as archive:
-            archive.extractall(folder)
-    else:
-        shutil.copy(source, folder / source.name)
+    try:
+        if source.suffix == ".zip":
+            with zipfile.ZipFile(source) as archive:
+                archive.extractall(folder)
+        else:
+            shutil.copy(source, folder / source.name)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise StepFailed(f"The attachment {attachment!r} cannot be read: {exc}", retriable=False) from None
     module, _, function = handler.rpartition(".")
     return (module or source.stem), function
 

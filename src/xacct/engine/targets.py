@@ -245,7 +245,7 @@ def start_rate_control(runbook: Runbook, control: RateControl, *, cloud: Cloud, 
             store.append(execution.id, "ExecutionFinished", data={
                 "AutomationExecutionStatus": S.FAILED, "FailureMessage": ASSUME_ROLE_FAILED,
                 "Cause": " ".join(str(exc).split())}, status=S.FAILED, ended=True)
-            raise ExecutionRejected(INVALID, ASSUME_ROLE_FAILED) from None
+            raise ExecutionRejected(INVALID, ASSUME_ROLE_FAILED, execution.id) from None
     return RateRun(execution, runbook, control, given, resolver)
 
 

@@ -55,6 +55,28 @@ ARN_PARAMETERS = {
     ("sts", "AssumeRoleWithSAML"): "RoleArn",
     ("sts", "AssumeRoleWithWebIdentity"): "RoleArn",
 }
+
+
+def _automation_definition(params: dict, region: str, account: str, partition: str) -> "Authorization":
+    """StartAutomationExecution is authorized on the runbook's automation-definition ARN, at the
+    version asked for (`$DEFAULT` unless DocumentVersion names one), in the runbook owner's
+    account for a shared runbook named by ARN ("Allowing a user to run specific runbooks", Systems
+    Manager User Guide; resource type automation-definition in the Service Authorization
+    Reference)."""
+    name = str(params.get("DocumentName") or "")
+    owner = account
+    if name.startswith("arn:") and ":document/" in name:
+        parts = name.split(":", 5)
+        region, owner, name = parts[3] or region, parts[4] or account, parts[5][len("document/"):]
+    version = str(params.get("DocumentVersion") or "$DEFAULT")
+    arn = f"arn:{partition}:ssm:{region}:{owner}:automation-definition/{name}:{version}"
+    # a shared runbook's share is checked when it is read (SSM answers "does not exist" to an
+    # account it is not shared with); the decision here is the caller's own policies'
+    return Authorization("ssm:StartAutomationExecution", arn, account)
+
+
+# Calls whose resource is not built from the ARN format of their first resource type.
+BUILT_RESOURCES = {("ssm", "StartAutomationExecution"): _automation_definition}
 # ARN-format variables and the parameters that fill them, where the names differ.
 ALIASES = {
     "BucketName": ("Bucket",),
@@ -166,6 +188,9 @@ def authorizations(service: str, operation: str, params: dict[str, Any], *, regi
     few calls everybody may make)."""
     if (service, operation) in UNAUTHORIZED_CALLS:
         return []
+    built = BUILT_RESOURCES.get((service, operation))
+    if built is not None:
+        return [built(params, region, account, partition)]
     action = action_for(service, operation)
     arn_param = ARN_PARAMETERS.get((service, operation))
     if arn_param and isinstance(params.get(arn_param), str):

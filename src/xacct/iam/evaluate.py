@@ -17,13 +17,11 @@ evaluation logic", IAM User Guide):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
-from .conditions import condition_holds
+from .context import RequestContext
 from .policy import Policy, Statement
-from .principals import Caller, principal_match
-from .variables import Unresolved, substitute
-from .wildcards import action_matches, arn_matches
+from .principals import Caller
+from .wildcards import split_arn
 
 ALLOWED, IMPLICIT_DENY, EXPLICIT_DENY = "allowed", "implicitDeny", "explicitDeny"
 
@@ -79,80 +77,55 @@ class Decision:
         return self.decision == ALLOWED
 
 
-def _context(request: Request) -> dict[str, list[str]]:
-    """Request context with keys lowercased, and the global keys xacct can know filled in."""
-    context = {k.lower(): (list(v) if isinstance(v, (list, tuple)) else [str(v)]) for k, v in request.context.items()}
-    caller = request.caller
-    defaults = {"aws:currenttime": [datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")],
-                "aws:epochtime": [str(int(datetime.now(timezone.utc).timestamp()))],
-                "aws:securetransport": ["true"]}
-    if not caller.is_service and not caller.is_anonymous:
-        defaults["aws:principalarn"] = [caller.principal_arn]
-        if caller.account:
-            defaults["aws:principalaccount"] = [caller.account]
-        if caller.kind == "user":
-            defaults["aws:username"] = [caller.arn.rsplit("/", 1)[-1]]
-        defaults["aws:principaltype"] = [{"user": "User", "session": "AssumedRole", "root": "Account",
-                                          "federated": "FederatedUser", "role": "AssumedRole"}.get(caller.kind, "")]
-    if caller.is_service:
-        defaults["aws:principalservicename"] = [caller.arn]
-    for key, value in defaults.items():
-        context.setdefault(key, value)
-    return context
-
-
-def _resource_matches(statement: Statement, resource: str, context) -> bool:
-    def one(pattern: str) -> bool:
-        try:
-            return arn_matches(substitute(pattern, context, for_pattern=True), resource)
-        except Unresolved:
-            return False
-
-    if statement.resources:
-        return any(one(p) for p in statement.resources)
-    if statement.not_resources:
-        return not any(one(p) for p in statement.not_resources)
-    return True  # trust policies carry no Resource
-
-
-def _action_matches(statement: Statement, action: str) -> bool:
-    if statement.actions:
-        return any(action_matches(p, action) for p in statement.actions)
-    return not any(action_matches(p, action) for p in statement.not_actions)
-
-
-@dataclass
 class _Layer:
-    name: str
-    allows: list[tuple[Statement, str | None]] = field(default_factory=list)  # (statement, principal match)
-    denies: list[Statement] = field(default_factory=list)
-    near: list[NearMiss] = field(default_factory=list)
+    __slots__ = ("name", "allows", "denies", "near")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.allows: list[tuple[Statement, str | None]] = []  # (statement, how its principal names the caller)
+        self.denies: list[Statement] = []
+        self.near: list[NearMiss] = []
 
 
-def _scan(name: str, policies: list[Policy], request: Request, context, *, with_principal: bool) -> _Layer:
+class _Asked:
+    """What every statement is compared with, prepared once per decision."""
+
+    __slots__ = ("action", "resource", "parts", "caller", "context")
+
+    def __init__(self, request: Request) -> None:
+        self.action = request.action.lower()  # actions ignore case
+        self.resource = request.resource
+        self.parts = split_arn(request.resource)
+        self.caller = request.caller
+        self.context = RequestContext(request.context, request.caller)
+
+
+_NOTHING = _Layer("")  # the layer of no policies: shared, and never written to
+RESOURCE_LAYERS = {"trust": "trust", "kms": "kms"}  # how the resource-based layer is named, by resource_kind
+
+
+def _scan(name: str, policies, asked: _Asked, *, with_principal: bool) -> _Layer:
+    if not policies:
+        return _NOTHING
     layer = _Layer(name)
+    action, resource, parts, context = asked.action, asked.resource, asked.parts, asked.context
     for policy in policies:
-        for statement in policy.statements:
-            if not _action_matches(statement, request.action):
-                continue
-            if not _resource_matches(statement, request.resource, context):
+        for statement in policy.statements_for(action):
+            compiled = statement.compiled
+            # (matches_resource and failed_condition, inlined: this loop is the evaluator's hot path)
+            resources = compiled.resources
+            if resources is not None and resources.match(resource, parts, context) == compiled.not_resource:
                 continue
             how = None
             if with_principal:
-                if statement.principal is not None:
-                    how = principal_match(statement.principal, request.caller)
-                    if how is None:
-                        continue
-                elif statement.not_principal is not None:
-                    if principal_match(statement.not_principal, request.caller) is not None:
-                        continue
-                    how = "everyone"
-                else:
-                    continue  # a resource-based statement without a principal names nobody
-            holds, failed = condition_holds(statement.condition, context)
-            if not holds:
+                how = compiled.names(asked.caller)
+                if how is None:
+                    continue
+            failed = compiled.failed_condition(context) if statement.condition else None
+            if failed is not None:
                 if statement.effect == "Allow":
-                    layer.near.append(NearMiss(statement, name, *failed))
+                    layer.near.append(NearMiss(statement, name, failed.operator, failed.key, failed.wants,
+                                               context.get(failed.lookup)))
                 continue
             if statement.effect == "Deny":
                 layer.denies.append(statement)
@@ -162,84 +135,81 @@ def _scan(name: str, policies: list[Policy], request: Request, context, *, with_
 
 
 def evaluate(request: Request, policies: PolicySet) -> Decision:
-    context = _context(request)
+    asked = _Asked(request)
     caller = request.caller
-    same_account = request.resource_account is None or request.resource_account == caller.account
-    exempt = caller.is_service_linked_role or caller.is_service  # SCPs and RCPs do not apply
-
-    resource_name = {"trust": "trust", "kms": "kms"}.get(policies.resource_kind, "resource")
-    layers: dict[str, _Layer] = {
-        "identity": _scan("identity", policies.identity, request, context, with_principal=False),
-        resource_name: _scan(resource_name, [policies.resource] if policies.resource else [], request, context,
-                             with_principal=True),
-        "boundary": _scan("boundary", policies.boundaries, request, context, with_principal=False),
-        "session": _scan("session", [policies.session] if policies.session else [], request, context,
-                         with_principal=False),
-    }
+    resource_name = RESOURCE_LAYERS.get(policies.resource_kind, "resource")
+    identity = _scan("identity", policies.identity, asked, with_principal=False)
+    resource = _scan(resource_name, (policies.resource,) if policies.resource else (), asked, with_principal=True)
+    boundary = _scan("boundary", policies.boundaries, asked, with_principal=False)
+    session = _scan("session", (policies.session,) if policies.session else (), asked, with_principal=False)
     org: list[tuple[str, int, _Layer]] = []
-    if not exempt:
+    if not (caller.is_service or caller.is_service_linked_role):  # SCPs and RCPs do not apply to them
         for name, levels in (("scp", policies.scps), ("rcp", policies.rcps)):
             for depth, level in enumerate(levels):
-                org.append((name, depth, _scan(name, level, request, context, with_principal=False)))
-    notes = [n for layer in layers.values() for n in layer.near] + [n for _, _, layer in org for n in layer.near]
+                org.append((name, depth, _scan(name, level, asked, with_principal=False)))
+    notes = identity.near + resource.near + boundary.near + session.near
+    for _, _, layer in org:
+        if layer.near:
+            notes += layer.near
 
     # 1. explicit deny anywhere
     for name, _, layer in org:
         if layer.denies:
             return Decision(EXPLICIT_DENY, name, layer.denies[:1], notes=notes)
-    for name in ("scp", "rcp", resource_name, "identity", "boundary", "session"):
-        layer = layers.get(name)
-        if layer and layer.denies:
+    for name, layer in ((resource_name, resource), ("identity", identity), ("boundary", boundary),
+                        ("session", session)):
+        if layer.denies:
             return Decision(EXPLICIT_DENY, name, layer.denies[:1], notes=notes)
 
     # 2. RCPs, then SCPs: each level must allow
-    for kind in ("rcp", "scp"):
-        for name, depth, layer in org:
-            if name == kind and not layer.allows:
-                return Decision(IMPLICIT_DENY, name, missing=f"{name} level {depth + 1}", notes=notes)
-
-    resource = layers[resource_name]
-    identity, boundary, session = layers["identity"], layers["boundary"], layers["session"]
-    grants = [(s, how) for s, how in resource.allows if how in ("caller", "everyone")]
-    delegates = [(s, how) for s, how in resource.allows if how == "account"]
-    boundary_ok = not policies.boundaries or bool(boundary.allows)
-    session_ok = policies.session is None or caller.kind not in ("session", "federated") or bool(session.allows)
-
-    def limits() -> Decision | None:
-        if not boundary_ok:
-            return Decision(IMPLICIT_DENY, "boundary", missing="boundary", notes=notes)
-        if not session_ok:
-            return Decision(IMPLICIT_DENY, "session", missing="session", notes=notes)
-        return None
-
-    def through_identity(extra: list[Statement]) -> Decision:
-        if not identity.allows:
-            return Decision(IMPLICIT_DENY, "identity", missing="identity", notes=notes)
-        return limits() or Decision(ALLOWED, "identity", [s for s, _ in identity.allows] + extra, notes=notes)
+    if org:
+        for kind in ("rcp", "scp"):
+            for name, depth, layer in org:
+                if name == kind and not layer.allows:
+                    return Decision(IMPLICIT_DENY, name, missing=f"{name} level {depth + 1}", notes=notes)
 
     # 3. resource-based policy and the account boundary
-    explicit_needed = policies.resource_kind in ("trust", "kms")
-    if not same_account or caller.is_service or caller.is_anonymous:
-        if caller.is_service or caller.is_anonymous:
-            if grants:
-                return Decision(ALLOWED, resource_name, [s for s, _ in grants], notes=notes)
-            return Decision(IMPLICIT_DENY, resource_name, missing=resource_name, notes=notes)
+    grants: list[Statement] = []
+    delegates: list[Statement] = []
+    for statement, how in resource.allows:
+        (delegates if how == "account" else grants).append(statement)  # else: "caller" or "everyone"
+    if caller.is_service or caller.is_anonymous:
+        if grants:
+            return Decision(ALLOWED, resource_name, grants, notes=notes)
+        return Decision(IMPLICIT_DENY, resource_name, missing=resource_name, notes=notes)
+    if request.resource_account is not None and request.resource_account != caller.account:
+        # across accounts both sides must allow
         if not (grants or delegates):
             return Decision(IMPLICIT_DENY, resource_name, missing=resource_name, notes=notes)
-        return through_identity([s for s, _ in grants + delegates])
+        return _through_identity(identity, grants + delegates, policies, caller, boundary, session, notes)
     if grants:
         # Within one account a grant allows on its own; naming a role ARN stays under boundary and
         # session policy, naming a user or a session ARN does not.
-        via_role = caller.kind == "session" and any(
-            request.caller.principal_arn in _aws_values(s.principal) for s, _ in grants)
-        if via_role:
-            blocked = limits()
+        if caller.kind == "session" and any(caller.principal_arn in _aws_values(s.principal) for s in grants):
+            blocked = _limits(policies, caller, boundary, session, notes)
             if blocked:
                 return blocked
-        return Decision(ALLOWED, resource_name, [s for s, _ in grants], notes=notes)
-    if explicit_needed and not delegates:
-        return Decision(IMPLICIT_DENY, resource_name, missing=resource_name, notes=notes)
-    return through_identity([s for s, _ in delegates])
+        return Decision(ALLOWED, resource_name, grants, notes=notes)
+    if policies.resource_kind in ("trust", "kms") and not delegates:
+        return Decision(IMPLICIT_DENY, resource_name, missing=resource_name, notes=notes)  # must allow explicitly
+    return _through_identity(identity, delegates, policies, caller, boundary, session, notes)
+
+
+def _limits(policies: PolicySet, caller: Caller, boundary: _Layer, session: _Layer, notes) -> Decision | None:
+    """The implicit deny of a permissions boundary or a session policy that does not allow."""
+    if policies.boundaries and not boundary.allows:
+        return Decision(IMPLICIT_DENY, "boundary", missing="boundary", notes=notes)
+    if policies.session is not None and caller.kind in ("session", "federated") and not session.allows:
+        return Decision(IMPLICIT_DENY, "session", missing="session", notes=notes)
+    return None
+
+
+def _through_identity(identity: _Layer, extra: list[Statement], policies: PolicySet, caller: Caller,
+                      boundary: _Layer, session: _Layer, notes) -> Decision:
+    if not identity.allows:
+        return Decision(IMPLICIT_DENY, "identity", missing="identity", notes=notes)
+    return (_limits(policies, caller, boundary, session, notes)
+            or Decision(ALLOWED, "identity", [s for s, _ in identity.allows] + extra, notes=notes))
 
 
 def _aws_values(principal) -> list[str]:

@@ -6,20 +6,29 @@
      "identityPolicies": [POLICY, ...], "resourcePolicy": POLICY, "permissionsBoundaries": [POLICY],
      "sessionPolicy": POLICY, "scps": [[POLICY, ...], ...], "rcps": [[POLICY, ...], ...]}
 
-A POLICY is a policy document, or {"name": "...", "document": {...}} to give it a name.
+A POLICY is a policy document, or {"name": "...", "document": {...}} to give it a name. A context
+value is a string, a number or a boolean (compared as "5", "true"), or a list of them.
+
+Every key is checked for its type, so that a file gives either a decision or a RequestFileError
+that names the key; the JSON itself is read by json_text (size, encoding, depth, huge numbers),
+and the matching a decision would take is counted first (budget.py).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from .budget import MAX_WORK, heaviest
 from .evaluate import PolicySet, Request
-from .policy import Policy, PolicyError, parse_policy
+from .json_text import JsonTextError, loads
+from .policy import Policy, PolicyError, parse_policy, shown
 from .principals import Caller
+from .scalars import as_text, kind
 
 KEYS = {"principal", "action", "resource", "resourceAccount", "context", "identityPolicies", "resourcePolicy",
         "permissionsBoundaries", "sessionPolicy", "scps", "rcps", "resourceKind", "principalRoleArn"}
+RESOURCE_KINDS = ("resource", "trust", "kms")
+MAX_NAME = 128  # "IAM and AWS STS quotas": policy names
 
 
 class RequestFileError(ValueError):
@@ -29,7 +38,11 @@ class RequestFileError(ValueError):
 def _policy(value: Any, where: str) -> Policy:
     name = where
     if isinstance(value, dict) and "document" in value and "Statement" not in value:
-        name, value = str(value.get("name", where)), value["document"]
+        name, value = value.get("name", where), value["document"]
+        if not isinstance(name, str):
+            raise RequestFileError(f"{where}.name: a string is expected, not {kind(name)}")
+        if len(name) > MAX_NAME:
+            raise RequestFileError(f"{where}.name: at most {MAX_NAME} characters, IAM's limit for a policy name")
     try:
         return parse_policy(value, name)
     except PolicyError as exc:
@@ -39,45 +52,81 @@ def _policy(value: Any, where: str) -> Policy:
 def _list(data: dict, key: str) -> list:
     value = data.get(key, [])
     if not isinstance(value, list):
-        raise RequestFileError(f"{key}: a list is expected")
+        raise RequestFileError(f"{key}: a list is expected, not {kind(value)}")
     return value
 
 
-def load_request(text: str) -> tuple[Request, PolicySet]:
+def _text(data: dict, key: str, *, required: bool = False) -> str | None:
+    value = data.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value):
+        raise RequestFileError(f"{key}: a string is required" if required else
+                               f"{key}: a string is expected, not {kind(value)}")
+    return value
+
+
+def _context(value: Any) -> dict[str, list[str]]:
+    """Condition keys to their values as text."""
+    if not isinstance(value, dict):
+        raise RequestFileError(f"context: a map of condition keys to values is expected, not {kind(value)}")
+    context = {}
+    for key, values in value.items():
+        texts = []
+        for position, item in enumerate(values if isinstance(values, list) else [values]):
+            text = as_text(item)
+            if text is None:
+                at = f"[{position}]" if isinstance(values, list) else ""
+                raise RequestFileError(f"context: {shown(key)}{at} is {kind(item)}; a context value is a string, "
+                                       "a number, a boolean, or a list of them")
+            texts.append(text)
+        context[key] = texts
+    return context
+
+
+def _levels(data: dict, key: str) -> list[list[Policy]]:
+    """SCPs or RCPs: levels of the organization, root first, each a list of policies."""
+    levels = []
+    for depth, level in enumerate(_list(data, key)):
+        if not isinstance(level, list):
+            raise RequestFileError(f"{key}[{depth}]: each organization level is a list of policies")
+        levels.append([_policy(p, f"{key}[{depth}][{i}]") for i, p in enumerate(level)])
+    return levels
+
+
+def load_request(source: str | bytes) -> tuple[Request, PolicySet]:
+    """The request and its policies from the file's bytes (or text); RequestFileError otherwise."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RequestFileError(f"line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}") from None
+        data = loads(source)
+    except JsonTextError as exc:
+        raise RequestFileError(str(exc)) from None
     if not isinstance(data, dict):
-        raise RequestFileError("the file holds one JSON object")
+        raise RequestFileError(f"the file holds one JSON object, not {kind(data)}")
     unknown = sorted(set(data) - KEYS)
     if unknown:
-        raise RequestFileError(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(KEYS))})")
-    for key in ("principal", "action"):
-        if not isinstance(data.get(key), str) or not data[key]:
-            raise RequestFileError(f"{key}: a string is required")
-    context = data.get("context", {})
-    if not isinstance(context, dict) or not all(isinstance(v, (str, list)) for v in context.values()):
-        raise RequestFileError("context: a map of condition keys to a string or a list of strings")
-    action = data["action"]
-    kind = data.get("resourceKind") or ("trust" if action.lower().startswith("sts:assumerole")
-                                        else "kms" if action.lower().startswith("kms:") else "resource")
-    levels = {}
-    for key in ("scps", "rcps"):
-        levels[key] = []
-        for depth, level in enumerate(_list(data, key)):
-            if not isinstance(level, list):
-                raise RequestFileError(f"{key}[{depth}]: each organization level is a list of policies")
-            levels[key].append([_policy(p, f"{key}[{depth}][{i}]") for i, p in enumerate(level)])
+        raise RequestFileError(f"unknown key {shown(unknown[0])} (known: {', '.join(sorted(KEYS))})")
+    principal, action = _text(data, "principal", required=True), _text(data, "action", required=True)
+    resource = _text(data, "resource")
+    kind_given = _text(data, "resourceKind")
+    if kind_given and kind_given not in RESOURCE_KINDS:
+        raise RequestFileError(f"resourceKind: one of {', '.join(RESOURCE_KINDS)}, not {shown(kind_given)}")
+    resource_kind = kind_given or ("trust" if action.lower().startswith("sts:assumerole")
+                                   else "kms" if action.lower().startswith("kms:") else "resource")
+    context = _context(data.get("context", {}))
     policies = PolicySet(
         identity=[_policy(p, f"identityPolicies[{i}]") for i, p in enumerate(_list(data, "identityPolicies"))],
-        resource=_policy(data["resourcePolicy"], "resourcePolicy") if data.get("resourcePolicy") else None,
+        resource=_policy(data["resourcePolicy"], "resourcePolicy") if data.get("resourcePolicy") is not None
+        else None,
         boundaries=[_policy(p, f"permissionsBoundaries[{i}]")
                     for i, p in enumerate(_list(data, "permissionsBoundaries"))],
-        session=_policy(data["sessionPolicy"], "sessionPolicy") if data.get("sessionPolicy") else None,
-        scps=levels["scps"], rcps=levels["rcps"], resource_kind=kind,
+        session=_policy(data["sessionPolicy"], "sessionPolicy") if data.get("sessionPolicy") is not None else None,
+        scps=_levels(data, "scps"), rcps=_levels(data, "rcps"), resource_kind=resource_kind,
     )
-    request = Request(Caller(data["principal"], data.get("principalRoleArn")), action,
-                      str(data.get("resource", "*")), data.get("resourceAccount"),
-                      {k: v if isinstance(v, list) else [v] for k, v in context.items()})
+    request = Request(Caller(principal, _text(data, "principalRoleArn")), action,
+                      "*" if resource is None else resource, _text(data, "resourceAccount"), context)
+    work, heaviest_statement = heaviest(request, policies)
+    if work > MAX_WORK:
+        raise RequestFileError(f"{heaviest_statement.ref}: the request needs about {work:,} comparisons of policy "
+                               f"values with request values, more than the {MAX_WORK:,} a decision may take; "
+                               "this statement needs the most")
     return request, policies

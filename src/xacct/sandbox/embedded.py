@@ -190,6 +190,37 @@ class SandboxCloud(Cloud):
 
         return owned_document(name)
 
+    def check_call(self, credentials: Credentials, service: str, operation: str, params: dict, region: str) -> None:
+        """The gate's decision on a call the sandbox answers itself; raises AccessRefused, which
+        is recorded with its Decision as any other denial."""
+        if self.enforce:
+            self.gate.check_and_record(service, operation, params, region, credentials.access_key_id)
+
+    def read_document(self, name: str, version: str | None, credentials: Credentials, region: str) -> dict:
+        """As SSM reads a runbook for an execution: as the service, in the starter's account, so
+        the starter needs no ssm:GetDocument and SCPs do not apply to the read; another account's
+        runbook (by ARN) only when it is shared with this one ("Sharing SSM documents")."""
+        from botocore.exceptions import ClientError
+
+        from .sharing import NOT_FOUND, serve_document
+
+        account = credentials.account or self.account
+        params = {"Name": name, **({"DocumentVersion": version} if version else {})}
+        answer, missing = serve_document("GetDocument", params, account)
+        if answer is None and missing is None:  # the account's own runbook
+            answer, missing = _own_document(account, region, params)
+        if missing is not None:
+            raise ClientError({"Error": {"Code": missing[0], "Message": missing[1]}}, "GetDocument")
+        return answer
+
+    def serve_automation(self, store, options=None) -> None:
+        """Answer SSM's Automation API (StartAutomationExecution, ...) from this sandbox, for
+        clients over HTTP and in process, with executions recorded in `store` and run in the
+        background, as SSM runs them."""
+        from ..ssm import Context
+
+        self.gate.automation = Context(store=store, cloud=self, options=options)
+
     def endpoint(self) -> str:
         """The sandbox over HTTP on 127.0.0.1, started on first use (script processes need it)."""
         with self._server_lock:
@@ -204,3 +235,20 @@ class SandboxCloud(Cloud):
         env = super().script_environment(credentials, region)
         env["AWS_ENDPOINT_URL"] = self.endpoint()
         return env
+
+
+def _own_document(account: str, region: str, params: dict) -> tuple[dict | None, tuple | None]:
+    from moto.ssm.exceptions import InvalidDocument, InvalidDocumentVersion
+    from moto.ssm.models import ssm_backends
+
+    name = params["Name"].rsplit("document/", 1)[-1] if params["Name"].startswith("arn:") else params["Name"]
+    try:
+        backend = ssm_backends[account][region]
+        version = params.get("DocumentVersion")
+        if version and backend._get_documents(name).find(version, None, strict=False) is None:
+            return None, ("InvalidDocumentVersion", f"The document {name} has no version {version}.")
+        return backend.get_document(name, version, None, None), None
+    except InvalidDocumentVersion as exc:
+        return None, ("InvalidDocumentVersion", getattr(exc, "message", str(exc)))
+    except (InvalidDocument, KeyError) as exc:
+        return None, ("InvalidDocument", getattr(exc, "message", "The specified document does not exist."))

@@ -18,8 +18,8 @@ from datetime import datetime, timezone
 
 from ..iam import Caller, Decision, PolicySet, Request, denied_message, evaluate
 from ..iam.actions import Authorization, authorizations
-from . import kms, launches, managed_policies, policies, sharing
-from .principals import Holder, Principals
+from . import kms, launches, managed_policies, policies, session_tokens, sharing
+from .principals import Holder, KeySecret, Principals
 from .responses import response
 
 MFA_FAILED = "MultiFactorAuthentication failed with invalid MFA one time pass code."
@@ -61,6 +61,8 @@ class Gate:
         self.rcp_levels: dict[str, list] = {}  # resource account -> RCP levels, root first
         self.organization_id: str | None = None
         self.members: set[str] = set()  # the accounts of the organization
+        # xacct.ssm's Context for the Automation API, once a store is given (SandboxCloud.serve_automation)
+        self.automation = None
         self._lock = threading.Lock()
 
     # -- wiring --------------------------------------------------------------------------------
@@ -90,6 +92,18 @@ class Gate:
         with self._lock:
             self.denials.append(Denial(access_key_id, refused.request, refused.decision, code, refused.message))
 
+    def check_and_record(self, service: str, operation: str, params: dict, region: str, access_key_id: str) -> None:
+        """`check`, with a refusal kept as every denial is and its code the service's own."""
+        from ..aws import models
+
+        try:
+            self.check(service, operation, params, region, access_key_id)
+        except AccessRefused as refused:
+            if refused.code == "AccessDenied*":
+                refused.code = _error_code(models.service_model(service))
+            self.record(access_key_id, refused, refused.code)
+            raise
+
     def _before_call(self, region: str, access_key_id: str, model, context, **_):
         service = model.service_model.service_name
         params = context.get("xacct_params", {})
@@ -109,6 +123,10 @@ class Gate:
     def serve(self, service: str, operation: str, params: dict, access_key_id: str, region: str) -> dict | None:
         """Answer the calls moto cannot, across accounts (a shared document read by its ARN); None
         lets moto answer. Raises AccessRefused with the service's own error when AWS would."""
+        if service == "sts" and operation in session_tokens.SERVED:
+            return session_tokens.serve(self.principals, operation, params, access_key_id)
+        if self.automation is not None and _automation_api().serves(service, operation):
+            return self._serve_automation(operation, params, access_key_id, region)
         if service == "ssm" and operation in ("GetDocument", "DescribeDocument"):
             holder = self.principals.resolve(access_key_id)
             answer, error = sharing.serve_document(operation, params, holder.account if holder else "")
@@ -136,11 +154,31 @@ class Gate:
                                    self.cloud.operator(owner))
         return None
 
+    def _serve_automation(self, operation: str, params: dict, access_key_id: str, region: str) -> dict:
+        """SSM's Automation API (xacct.ssm) for the caller, in its account and Region."""
+        import dataclasses
+
+        from ..credentials import Credentials
+
+        ssm = _automation_api()
+        # executions act as their caller, so they need its whole credentials (held in memory only)
+        holder, secret = self.principals.resolve(access_key_id), self.principals.secret(access_key_id)
+        if holder is None or secret is None:
+            raise AccessRefused("InvalidClientTokenId", "The security token included in the request is invalid.")
+        caller = Credentials(access_key_id, secret.secret, secret.token, holder.arn)
+        try:
+            return ssm.handle(operation, params, dataclasses.replace(self.automation, caller=caller, region=region))
+        except ssm.SsmError as error:
+            raise AccessRefused(error.code, error.message, status=error.status) from None
+
     def check(self, service: str, operation: str, params: dict, region: str, access_key_id: str) -> None:
         """Raise AccessRefused unless the holder of `access_key_id` may make this call."""
         holder = self.principals.resolve(access_key_id)
         if holder is None:
             raise AccessRefused("InvalidClientTokenId", "The security token included in the request is invalid.")
+        if service == "sts" and operation == "GetSessionToken":
+            return session_tokens.check(holder, params)  # authentication, which no policy controls
+        session_tokens.restrict(holder, service, operation)
         extra: dict[str, list[str]] = {"aws:RequestedRegion": [region]}
         if service == "iam" and managed_policies.is_aws_managed(params.get("PolicyArn") or
                                                                 params.get("PermissionsBoundary")):
@@ -243,8 +281,14 @@ class Gate:
         if params.get("ExternalId"):
             context["sts:ExternalId"] = [params["ExternalId"]]
         role = policies.role(str(params.get("RoleArn", "")))
-        if role is not None and params.get("DurationSeconds") and int(params["DurationSeconds"]) > int(
-                role.max_session_duration or 3600):
+        duration = params.get("DurationSeconds")
+        try:  # over HTTP the wire is validated first; a caller in process may still pass anything
+            seconds = int(duration) if duration not in (None, "") else None
+        except (TypeError, ValueError):
+            raise AccessRefused("ValidationError", f"1 validation error detected: Value '{duration}' at "
+                                                   "'durationSeconds' failed to satisfy constraint: Member must be of "
+                                                   "type Integer", status=400) from None
+        if role is not None and seconds and seconds > int(role.max_session_duration or 3600):
             raise AccessRefused("ValidationError", DURATION_TOO_LONG, status=400)
         if params.get("SerialNumber"):
             if not _totp_ok(holder, str(params["SerialNumber"]), str(params.get("TokenCode", ""))):
@@ -295,13 +339,21 @@ class Gate:
             return request, decision
         return None
 
-    def after_assume(self, params: dict, access_key_id: str, session_arn: str) -> None:
-        """Remember who holds the new session's key, and whether it was obtained with MFA."""
+    def after_assume(self, params: dict, access_key_id: str, session_arn: str, secret: KeySecret | None = None) -> None:
+        """Remember who holds the new session's key, and whether it was obtained with MFA; with the
+        session's secret and token when the answer carried them (kept in memory, for the served
+        sandbox's signature checks)."""
         role = policies.role(str(params.get("RoleArn", "")))
         self.principals.add_session(access_key_id, Holder(
             session_arn, str(params["RoleArn"]).split(":")[4],
             role_arn=role.arn if role is not None else str(params["RoleArn"]),
-            mfa_at=datetime.now(timezone.utc) if params.get("SerialNumber") else None))
+            mfa_at=datetime.now(timezone.utc) if params.get("SerialNumber") else None), secret)
+
+
+def _automation_api():
+    from .. import ssm
+
+    return ssm
 
 
 def organization_id(management: str) -> str:

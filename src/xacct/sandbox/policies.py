@@ -35,6 +35,20 @@ def _iam(account: str):
     return iam_backends[account]["global"]
 
 
+def _iam_missing() -> tuple[type[Exception], ...]:
+    """What moto's IAM raises for a user, role, group or policy that is not there: a principal
+    whose entity is gone (deleted, or never made) has no policies, as in AWS, not a traceback."""
+    from moto.iam.exceptions import NoSuchEntity, NotFoundException
+
+    return NoSuchEntity, NotFoundException
+
+
+def _arn_part(arn: str, index: int) -> str | None:
+    """A field of an ARN (4: account, 3: Region), or None for a string that is not one."""
+    parts = arn.split(":", 5)
+    return parts[index] if len(parts) == 6 and parts[0] == "arn" else None
+
+
 def _entity_policies(entity, label: str) -> list[Policy]:
     policies = [parse_policy(_doc(doc), f"{label} inline policy {name}") for name, doc in entity.policies.items()]
     policies += [parse_policy(_doc(_managed(p)), arn.rsplit("/", 1)[-1]) for arn, p in entity.managed_policies.items()]
@@ -44,25 +58,28 @@ def _entity_policies(entity, label: str) -> list[Policy]:
 def identity_policies(holder: Holder) -> tuple[list[Policy], list[Policy]]:
     """(identity policies, permissions boundaries) of a user or of a role session."""
     backend = _iam(holder.account)
-    if holder.role_arn:
-        role = backend.get_role(holder.role_arn.rsplit("/", 1)[-1])
-        entity, label = role, f"role {role.name}"
-    elif holder.user_name:
-        entity = backend.get_user(holder.user_name)
-        label = f"user {entity.name}"
-    else:
+    try:
+        if holder.role_arn:
+            role = backend.get_role(holder.role_arn.rsplit("/", 1)[-1])
+            entity, label = role, f"role {role.name}"
+        elif holder.user_name:
+            entity = backend.get_user(holder.user_name)
+            label = f"user {entity.name}"
+        else:
+            return [], []
+        groups = backend.get_groups_for_user(holder.user_name) if holder.user_name else []
+    except _iam_missing():
         return [], []
     policies = _entity_policies(entity, label)
-    if holder.user_name:
-        for group in backend.get_groups_for_user(holder.user_name):
-            policies += _entity_policies(group, f"group {group.name}")
+    for group in groups:
+        policies += _entity_policies(group, f"group {group.name}")
     boundaries = []
     boundary_arn = getattr(entity, "permissions_boundary_arn", None) or getattr(entity, "permissions_boundary", None)
     if isinstance(boundary_arn, str) and boundary_arn:
         try:
             boundaries.append(parse_policy(_doc(_managed(backend.get_policy(boundary_arn))),
                                            f"permissions boundary {boundary_arn.rsplit('/', 1)[-1]}"))
-        except Exception:
+        except _iam_missing():  # a boundary policy deleted after it was set: none is found
             pass
     return policies, boundaries
 
@@ -75,16 +92,18 @@ def principal_tags(holder: Holder) -> list[dict]:
             return backend.list_role_tags(holder.role_arn.rsplit("/", 1)[-1], None)[0]
         if holder.user_name:
             return backend.list_user_tags(holder.user_name)
-    except Exception:
+    except _iam_missing():
         return []
     return []
 
 
 def role(role_arn: str):
-    account = role_arn.split(":")[4]
+    account = _arn_part(role_arn, 4)
+    if not account:
+        return None
     try:
         return _iam(account).get_role(role_arn.rsplit("/", 1)[-1])
-    except Exception:
+    except _iam_missing():
         return None
 
 
@@ -104,16 +123,18 @@ def bucket_owner(bucket: str) -> str | None:
 
 
 def bucket_region(bucket: str) -> str | None:
+    from moto.s3.exceptions import MissingBucket
     from moto.s3.models import s3_backends
 
     account = bucket_owner(bucket)
     try:
         return s3_backends[account]["aws"].get_bucket(bucket).region_name if account else None
-    except Exception:
+    except MissingBucket:
         return None
 
 
 def bucket_policy(bucket: str) -> Policy | None:
+    from moto.s3.exceptions import MissingBucket
     from moto.s3.models import s3_backends
 
     account = bucket_owner(bucket)
@@ -121,18 +142,21 @@ def bucket_policy(bucket: str) -> Policy | None:
         return None
     try:
         found = s3_backends[account]["aws"].get_bucket(bucket)
-    except Exception:
+    except MissingBucket:
         return None
     return parse_policy(_doc(found.policy), f"bucket policy of {bucket}") if found.policy else None
 
 
 def key_policy(key_arn: str) -> Policy | None:
+    from moto.kms.exceptions import NotFoundException
     from moto.kms.models import kms_backends
 
-    parts = key_arn.split(":")
-    account, region, key_id = parts[4], parts[3], parts[5].split("/", 1)[-1]
+    account, region, resource = _arn_part(key_arn, 4), _arn_part(key_arn, 3), _arn_part(key_arn, 5)
+    if not (account and region and resource):
+        return None
+    key_id = resource.split("/", 1)[-1]
     try:
         key = kms_backends[account][region].describe_key(key_id)
-    except Exception:
+    except (KeyError, NotFoundException):  # moto's KMS raises KeyError for a key it has not
         return None
     return parse_policy(_doc(key.policy), f"key policy of {key_id}")

@@ -1,37 +1,33 @@
 """The sandbox over HTTP on 127.0.0.1, for the AWS CLI, SDKs and script processes: moto's server
 application behind the same gate as in-process calls (WSGI middleware), with requests to moto
-serialized, since moto's models are not made for concurrent writers."""
+serialized, since moto's models are not made for concurrent writers.
+
+Each request goes through one pipeline: read it (within limits), find its service and operation,
+authenticate it (SigV4, as AWS does; unsigned is anonymous), validate its parameters against the
+model, ask the gate, then answer: the gate's answer, a local one, or moto's. Whatever goes wrong
+answers in the protocol's error shape with AWS's code; a fault inside the sandbox is one log line
+and an InternalFailure, and the server keeps serving."""
 
 from __future__ import annotations
 
 import io
+import logging
+import sys
 import threading
-import uuid
-import xml.etree.ElementTree as ET
-from html import escape
 
 from ..aws import models
+from .auth import authenticate
 from .gate import AccessRefused, Gate, _error_code
-from .http_requests import read_call
+from .http_layer import quiet_backend, request_handler
+from .http_requests import WireCall, WireRequest, protocol_hint, read_call, read_request
+from .principals import ANONYMOUS
+from .wire_answers import after, local, served
+from .wire_errors import WireError, answer
+from .wire_validate import validate
 
-
-def _error_body(protocol: str, code: str, message: str) -> tuple[bytes, str]:
-    request_id = str(uuid.uuid4())
-    text = escape(message, quote=False)
-    if protocol in ("json", "rest-json"):
-        import json
-
-        return json.dumps({"__type": code, "message": message}).encode(), "application/x-amz-json-1.1"
-    if protocol == "ec2":
-        body = (f'<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>{code}</Code>'
-                f"<Message>{text}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>")
-    elif protocol == "rest-xml":
-        body = (f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code><Message>{text}</Message>'
-                f"<RequestId>{request_id}</RequestId></Error>")
-    else:
-        body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{text}</Message></Error>"
-                f"<RequestId>{request_id}</RequestId></ErrorResponse>")
-    return body.encode(), "text/xml"
+log = logging.getLogger("xacct.sandbox.server")
+# moto's own API (reset, seed, dashboard) and its instance metadata would bypass every check
+MOTO_ONLY_PATHS = ("/moto-api", "/latest/meta-data", "/latest/api", "/favicon.ico")
 
 
 class GateMiddleware:
@@ -40,76 +36,138 @@ class GateMiddleware:
         self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
-        call = None
-        if self.gate is not None:
-            headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
-            url = environ.get("PATH_INFO", "/") + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else "")
-            call = read_call(environ.get("REQUEST_METHOD", "GET"), url, headers, body)
-        if call is not None:
-            try:
-                self.gate.check(call.service, call.operation, call.params, call.region, call.access_key_id)
-                served = self.gate.serve(call.service, call.operation, call.params, call.access_key_id, call.region)
-            except AccessRefused as refused:
-                code = refused.code if refused.code != "AccessDenied*" else _error_code(
-                    models.service_model(call.service))
-                self.gate.record(call.access_key_id, refused, code)
-                payload, content_type = _error_body(call.protocol, code, refused.message)
-                start_response(f"{refused.status} {'Forbidden' if refused.status == 403 else 'Bad Request'}",
-                               [("Content-Type", content_type), ("Content-Length", str(len(payload))),
-                                ("x-amzn-ErrorType", code)])
-                return [payload]
-            if served is not None and call.protocol in ("json", "rest-json"):  # others fall back to moto
-                import json
-
-                payload = json.dumps(served, default=str).encode()
-                start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1"),
-                                          ("Content-Length", str(len(payload)))])
-                return [payload]
-        if call is not None and call.service == "lambda" and call.operation == "Invoke" and self.gate.cloud:
-            answer = self._invoke(environ, headers, body, call)
-            if answer is not None:
-                status, answer_headers, payload = answer
-                start_response(status, answer_headers)
-                return [payload]
-        with self.lock:
-            chunks = list(self.app(environ, start_response))
-        if call is not None and call.service == "sts" and call.operation == "AssumeRole":
-            self._remember_session(call, b"".join(chunks))
-        return chunks
-
-    def _invoke(self, environ, headers: dict, body: bytes, call):
-        """Lambda Invoke over HTTP runs the function as in process (lambda_runtime), not moto's
-        stand-in answer."""
-        from . import lambda_runtime
-
-        class _Request:  # what handle_invoke reads of a botocore request
-            url = "http://sandbox" + environ.get("PATH_INFO", "/") + (
-                "?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else "")
-
-        request = _Request()
-        request.headers = {k.title(): v for k, v in headers.items()}
-        request.body = body
-        holder = self.gate.principals.resolve(call.access_key_id)
-        if holder is None:
-            return None
-        answer = lambda_runtime.handle_invoke(self.gate.cloud, request, holder.account, call.region)
-        if answer is None:
-            return None
-        payload = answer.content
-        return f"{answer.status_code} OK", [(k, str(v)) for k, v in answer.headers.items()] + [
-            ("Content-Length", str(len(payload)))], payload
-
-    def _remember_session(self, call, body: bytes) -> None:
+        request: WireRequest | None = None
+        call: WireCall | None = None
         try:
-            root = ET.fromstring(body)
-        except ET.ParseError:
-            return
-        found = {el.tag.rsplit("}", 1)[-1]: (el.text or "") for el in root.iter()}
-        if "AccessKeyId" in found and "Arn" in found:
-            self.gate.after_assume(call.params, found["AccessKeyId"], found["Arn"])
+            request = read_request(environ)
+            if self.gate is None:  # moto as it is
+                return self._moto(environ, start_response, request, None)
+            call = read_call(request)
+            key = authenticate(request, call, self.gate.principals)
+            validate(call)
+            reply = self._decide(call, key) or local(self.gate, request, call, key)
+            if reply is not None:
+                start_response(reply[0], reply[1])
+                return [reply[2]]
+            return self._moto(environ, start_response, request, call)
+        except WireError as error:
+            return self._refuse(start_response, error, request, call)
+        except Exception as fault:  # a fault of the sandbox: one line on the terminal, and AWS's shape
+            where = f"{call.service} {call.operation}" if call else environ.get("REQUEST_METHOD", "")
+            log.error("sandbox: %s failed: %s: %s", where, type(fault).__name__, _one_line(fault))
+            error = WireError("InternalFailure", "The request processing has failed because of an unknown error, "
+                                                 "exception or failure.", 500)
+            return self._refuse(start_response, error, request, call, sys.exc_info())
+
+    def _decide(self, call: WireCall, key: str):
+        """The gate's decision; its own answer when it makes one."""
+        try:
+            self.gate.check(call.service, call.operation, call.params, call.region, key)
+            own = self.gate.serve(call.service, call.operation, call.params, key, call.region)
+        except AccessRefused as refused:
+            code = refused.code if refused.code != "AccessDenied*" else _error_code(models.service_model(call.service))
+            self.gate.record(key, refused, code)
+            # S3 tells an anonymous caller no more than this
+            message = "Access Denied" if key == ANONYMOUS and refused.decision is not None else refused.message
+            raise WireError(code, message, refused.status, protocol=call.protocol) from None
+        return served(call, own) if own is not None else None
+
+    def _moto(self, environ, start_response, request: WireRequest, call: WireCall | None):
+        if request.path.startswith(MOTO_ONLY_PATHS) and self.gate is not None:
+            raise WireError("AccessDenied", "Access Denied", 403, protocol="rest-xml")
+        body = request.body if call is None or call.takes_body else b""  # moto would try to read it
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        environ.pop("wsgi.input_terminated", None)
+        if call is not None:
+            _name_the_caller(environ, call)
+        try:
+            status, headers, payload = self._call_moto(environ)
+        except NotImplementedError as missing:
+            what = f"{call.service} {call.operation}" if call else "this request"
+            raise WireError("NotImplemented", f"The sandbox (moto) does not implement {what}: "
+                                              f"{_one_line(missing)}", 501) from None
+        if status >= 400 and _html(headers):
+            raise _from_moto_page(status, request, call)
+        if call is not None:
+            after(self.gate, call, status, payload)
+        start_response(f"{status} {_reason(status)}", headers)
+        return [payload]
+
+    def _call_moto(self, environ) -> tuple[int, list, bytes]:
+        captured: list = []
+        written: list[bytes] = []
+
+        def start(status, headers, exc_info=None):
+            captured[:] = [status, headers]
+            return written.append
+
+        with self.lock:
+            result = self.app(environ, start)
+            try:
+                chunks = written + [bytes(chunk) for chunk in result]
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        status = int(str(captured[0]).split(" ", 1)[0])
+        return status, list(captured[1]), b"".join(chunks)
+
+    def _refuse(self, start_response, error: WireError, request: WireRequest | None, call: WireCall | None,
+                exc_info=None):
+        protocol = error.protocol or (call.protocol if call else protocol_hint(request) if request else "rest-xml")
+        method = request.method if request else "GET"
+        version = call.json_version if call else "1.1"
+
+        def start(status, headers):
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        return answer(start, protocol, error, method, version)
+
+
+def _name_the_caller(environ, call: WireCall) -> None:
+    """The request is authenticated and allowed by now. moto reads the caller (its account) and
+    the service from a SigV4 Authorization header only, and without one applies rules of its own
+    to "anonymous" S3 requests (it refuses a HEAD that the bucket policy allows): a presigned,
+    SigV2 or unsigned request is given one that names who was let in."""
+    sig = call.signature
+    if sig is not None and not sig.in_query and sig.version == 4:
+        return
+    key = sig.access_key_id if sig is not None else ANONYMOUS
+    signing = sig.service if sig is not None else call.service
+    environ["HTTP_AUTHORIZATION"] = (f"AWS4-HMAC-SHA256 Credential={key}/20000101/{call.region or 'us-east-1'}/"
+                                     f"{signing}/aws4_request, SignedHeaders=host, Signature=checked")
+
+
+def _from_moto_page(status: int, request: WireRequest, call: WireCall | None) -> WireError:
+    """moto (Flask) answers a route it lacks or a failure with an HTML page; AWS never does."""
+    what = f"{request.method} {request.path[:200]}"
+    if status == 404:
+        return WireError("UnknownOperationException", f"The sandbox (moto) has no route for {what}.", 404)
+    if status == 405:
+        return WireError("MethodNotAllowed", f"The sandbox (moto) does not take {what}.", 405)
+    if status >= 500:
+        log.error("sandbox: moto failed on %s (HTTP %s)", f"{call.service} {call.operation}" if call else what, status)
+        return WireError("InternalFailure", "The request processing has failed because of an unknown error, "
+                                            "exception or failure.", 500)
+    return WireError("InvalidRequest", f"The sandbox (moto) refused {what} (HTTP {status}).", status)
+
+
+def _html(headers) -> bool:
+    return any(k.lower() == "content-type" and "html" in str(v).lower() for k, v in headers)
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:300]
 
 
 class SandboxServer:
@@ -117,19 +175,39 @@ class SandboxServer:
         self.gate, self.host, self.port = gate, host, port
         self._server = None
         self._thread: threading.Thread | None = None
+        self._dispatcher = None
 
     def start(self) -> str:
-        import logging
-
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
         from werkzeug.serving import make_server
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request lines on the user's terminal
-        app = GateMiddleware(DomainDispatcherApplication(create_backend_app), self.gate)
-        self._server = make_server(self.host, self.port, app, threaded=True)
+        self._dispatcher = DomainDispatcherApplication(quiet_backend(create_backend_app))
+        app = GateMiddleware(self._dispatcher, self.gate)
+        self._server = make_server(self.host, self.port, app, threaded=True, request_handler=request_handler())
         self._thread = threading.Thread(target=self._server.serve_forever, name="xacct-sandbox-http", daemon=True)
         self._thread.start()
         return self.url
+
+    def warm(self, services=("sts", "s3", "iam", "ec2", "ssm", "kms", "lambda")) -> None:
+        """Do before serving what the first request of each common service would otherwise wait
+        for: its botocore model, moto's copy of it, and moto's application for it."""
+        from moto.core.utils import get_service_model as moto_model
+
+        from .service_index import services_signed_as
+
+        for service in services:
+            next(services_signed_as(service), None)
+            models.service_model(service)
+            try:
+                moto_model(service)
+                host = {"s3": "s3.us-east-1.amazonaws.com"}.get(service, f"{service}.us-east-1.amazonaws.com")
+                backend = self._dispatcher.get_backend_for_host(host)
+                if backend and backend not in self._dispatcher.app_instances:
+                    with self._dispatcher.lock:
+                        self._dispatcher.app_instances[backend] = self._dispatcher.create_app(backend)
+            except Exception:  # warming is an optimization: the first request does it otherwise
+                continue
 
     @property
     def url(self) -> str:

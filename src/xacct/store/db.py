@@ -72,6 +72,7 @@ class Store:
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._closed = False
         self.listeners: list = []  # called with (execution_id, kind, step, data) after each event
         self._seq: dict[str, int] = {}  # next event number of the executions this process writes
         self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30, isolation_level=None)
@@ -146,22 +147,32 @@ class Store:
         for listener in self.listeners:
             listener(execution_id, kind, step, data or {})
 
+    def _read(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        """One query, under the lock: the connection is shared by this process's threads (a run's
+        watchdog, background executions), and closing it while another thread reads would crash
+        the process."""
+        with self._lock:
+            if self._closed:
+                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+            return self._db.execute(sql, args).fetchall()
+
     def events(self, execution_id: str) -> list[dict]:
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT seq, at, type, step, data FROM events WHERE execution_id = ? ORDER BY seq", (execution_id,))
         return [{"seq": r["seq"], "at": r["at"], "type": r["type"], "step": r["step"], "data": json.loads(r["data"])}
                 for r in rows]
 
     def execution(self, execution_id: str) -> sqlite3.Row | None:
-        return self._db.execute("SELECT * FROM executions WHERE execution_id = ?", (execution_id,)).fetchone()
+        rows = self._read("SELECT * FROM executions WHERE execution_id = ?", (execution_id,))
+        return rows[0] if rows else None
 
     def find_execution(self, prefix: str) -> sqlite3.Row | None:
         """By full ID, or by an unambiguous prefix of one."""
         exact = self.execution(prefix)
         if exact is not None:
             return exact
-        rows = self._db.execute("SELECT * FROM executions WHERE execution_id LIKE ? LIMIT 2",
-                                (prefix.replace("%", "") + "%",)).fetchall()
+        rows = self._read("SELECT * FROM executions WHERE execution_id LIKE ? LIMIT 2",
+                          (prefix.replace("%", "") + "%",))
         return rows[0] if len(rows) == 1 else None
 
     def executions(self, *, parent_id: str | None = None, top_level: bool = False, status: str | None = None,
@@ -177,7 +188,7 @@ class Store:
             args.append(status)
         sql = "SELECT * FROM executions" + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY started_at DESC LIMIT ?"
-        return self._db.execute(sql, (*args, limit)).fetchall()
+        return self._read(sql, (*args, limit))
 
     # -- signals: how other processes reach a running execution ----------------------------
     def send_signal(self, execution_id: str, kind: str, payload: dict) -> None:
@@ -188,10 +199,12 @@ class Store:
     def take_signals(self, execution_id: str, kinds: Iterable[str]) -> list[dict]:
         kinds = list(kinds)
         marks = ",".join("?" * len(kinds))
-        waiting = self._db.execute(  # a plain read first: polling must not take the write lock
+        if self._closed:  # a run still polling after its store was closed (a test's teardown)
+            return []
+        waiting = self._read(  # a plain read first: polling must not start a write transaction
             f"SELECT 1 FROM signals WHERE execution_id = ? AND consumed = 0 AND type IN ({marks}) LIMIT 1",
-            (execution_id, *kinds)).fetchone()
-        if waiting is None:
+            (execution_id, *kinds))
+        if not waiting:
             return []
 
         def work(db):
@@ -204,4 +217,6 @@ class Store:
         return self.transaction(work)
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._closed = True
+            self._db.close()

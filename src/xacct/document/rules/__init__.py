@@ -88,6 +88,8 @@ LOAD_FINDINGS = {
     "E0001": "the file is valid YAML or JSON text",
     "E0002": "the file is of a size a runbook can have",
     "E0003": "no key appears twice in a mapping",
+    "E0004": "the file is within xacct's limits: nesting depth, values once aliases are expanded, "
+             "characters of a number",
     "W0005": "a template's runbook content is literal, so it can be checked",
 }
 

@@ -1,7 +1,6 @@
-import difflib
-
 from ...actions import ACTIONS
 from ...aws import models
+from ..hints import Hints
 from ..model import Document
 from ..values import is_dynamic
 from .base import Issue, Rule
@@ -16,6 +15,7 @@ class ApiOperation(Rule):
     blocks_creation = False
 
     def check(self, doc: Document):
+        hints = Hints()
         for step in doc.all_steps():
             spec = ACTIONS.get(step.action or "")
             service, api = step.inputs.get("Service"), step.inputs.get("Api")
@@ -25,6 +25,6 @@ class ApiOperation(Rule):
                 continue
             if models.operation_name(service, api) is None:
                 names = models.service_model(service).operation_names
-                close = difflib.get_close_matches(api, names, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                close = hints.close(api, names)
+                hint = f"; did you mean '{close}'?" if close else ""
                 yield Issue(step.path + ("inputs", "Api"), f"{service} has no operation '{api}'{hint}")

@@ -1,7 +1,6 @@
-import difflib
-
 from ...actions import ACTIONS
 from ..expected import operation_of
+from ..hints import Hints
 from ..model import Document
 from .base import Issue, Rule
 
@@ -15,6 +14,7 @@ class ApiParameters(Rule):
     blocks_creation = False
 
     def check(self, doc: Document):
+        hints = Hints()
         for step in doc.all_steps():
             spec = ACTIONS.get(step.action or "")
             if not spec or not spec.calls_any_api:
@@ -27,9 +27,9 @@ class ApiParameters(Rule):
             for name in step.inputs:
                 if name in own or name in members:
                     continue
-                close = [m for m in members if m.lower() == str(name).lower()] or difflib.get_close_matches(
-                    str(name), list(members), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                close = next((m for m in members if m.lower() == str(name).lower()), None) or hints.close(
+                    name, list(members))
+                hint = f"; did you mean '{close}'?" if close else ""
                 yield Issue(step.path + ("inputs", name), f"{operation.name} has no parameter '{name}'{hint}",
                             at_key=True)
             required = operation.input_shape.required_members if operation.input_shape else []

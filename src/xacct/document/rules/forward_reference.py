@@ -1,5 +1,5 @@
 from ..model import Document
-from ..symbols import Symbols, step_references
+from ..symbols import step_references, symbols_of
 from .base import Issue, Rule
 
 
@@ -11,7 +11,7 @@ class ForwardReference(Rule):
     summary = "references point backwards"
 
     def check(self, doc: Document):
-        symbols = Symbols(doc)
+        symbols = symbols_of(doc)
         for step, path, ref in step_references(doc):
             if step is None or ref.kind != "step-output" or ref.step not in symbols.order:
                 continue

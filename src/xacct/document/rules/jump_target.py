@@ -1,6 +1,5 @@
-import difflib
-
-from ..flow import flow_of, scopes
+from ..flow import flows
+from ..hints import Hints
 from ..model import Document
 from .base import Issue, Rule
 
@@ -14,15 +13,17 @@ class JumpTarget(Rule):
 
     def check(self, doc: Document):
         everywhere = {s.name for s in doc.all_steps()}
-        for steps in scopes(doc):
-            names = [s.name for s in steps if s.name]
-            for step, jump in flow_of(steps).jumps:
-                if jump.target in names:
+        hints = Hints()
+        for flow in flows(doc):
+            names = [s.name for s in flow.steps if s.name]
+            known = set(names)
+            for step, jump in flow.jumps:
+                if jump.target in known:
                     continue
                 if jump.target in everywhere:
                     yield Issue(jump.path, f"{jump.kind} of '{step.name}' goes to '{jump.target}', which is in "
                                            "another step list (a loop's steps jump only among themselves)")
                     continue
-                close = difflib.get_close_matches(jump.target, names, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                close = hints.close(jump.target, names)
+                hint = f"; did you mean '{close}'?" if close else ""
                 yield Issue(jump.path, f"{jump.kind} of '{step.name}' goes to '{jump.target}', which is not a step{hint}")

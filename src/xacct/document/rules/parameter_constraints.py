@@ -1,6 +1,5 @@
-import re
-
 from ..model import Document
+from ..patterns import Patterns
 from ..types import value_type
 from .base import Issue, Rule
 
@@ -25,10 +24,9 @@ class ParameterConstraints(Rule):
                 if not isinstance(pattern, str):
                     yield Issue(p.path + ("allowedPattern",), "allowedPattern must be a string")
                 else:
-                    try:
-                        re.compile(pattern)
-                    except re.error as exc:
-                        yield Issue(p.path + ("allowedPattern",), f"allowedPattern is not a valid regular expression: {exc}")
+                    error = doc.derived(Patterns.of).compile(pattern).error
+                    if error:
+                        yield Issue(p.path + ("allowedPattern",), f"allowedPattern is not a valid regular expression: {error}")
             if "allowedValues" in raw and not isinstance(raw["allowedValues"], list):
                 yield Issue(p.path + ("allowedValues",), "allowedValues must be a list")
             for low, high, fits_types in (("minItems", "maxItems", LIST_TYPES), ("minChars", "maxChars", ("String",))):

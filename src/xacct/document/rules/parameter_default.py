@@ -1,8 +1,8 @@
 import json
-import re
 
 from ..model import Document, Parameter
-from ..references import BUILD_PLACEHOLDER, REFERENCE
+from ..patterns import Patterns
+from ..references import BUILD_PLACEHOLDER, has_reference
 from ..types import resource_pattern, value_type
 from ..values import type_of_literal
 from .base import Issue, Rule
@@ -22,7 +22,7 @@ def _as_type(value, kind):
     if kind in ("StringMap", "MapList") and isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: a string of deeply nested JSON
             return None
     if kind == "String":
         return value if isinstance(value, str) else None
@@ -49,12 +49,12 @@ class ParameterDefault(Rule):
     def check(self, doc: Document):
         for p in doc.parameters.values():
             if p.has_default and p.default is not None:
-                yield from self._check(p)
+                yield from self._check(p, doc.derived(Patterns.of))
 
-    def _check(self, p: Parameter):
+    def _check(self, p: Parameter, compiled_patterns: Patterns):
         where = p.path + ("default",)
         kind = value_type(p.type)
-        if kind is None or (isinstance(p.default, str) and REFERENCE.search(p.default)):
+        if kind is None or (isinstance(p.default, str) and has_reference(p.default)):
             return
         if any(BUILD_PLACEHOLDER.search(text) for text in _strings(p.default)):
             return  # E4002 reports the placeholder; the real value comes from the build
@@ -71,10 +71,9 @@ class ParameterDefault(Rule):
                     yield Issue(where, f"default '{item}' of '{p.name}' is not among its allowedValues")
         patterns = [x for x in (p.allowed_pattern, resource_pattern(p.type)) if x]
         for pattern in patterns:
-            try:
-                compiled = re.compile(pattern)
-            except re.error:
-                continue  # E1003 reports it
+            compiled = compiled_patterns.compile(pattern).pattern
+            if compiled is None:
+                continue  # E1003 reports it (or it is past what xacct compiles)
             for item in items:
                 if isinstance(item, str) and not compiled.search(item):
                     yield Issue(where, f"default '{item}' of '{p.name}' does not match pattern {pattern}")

@@ -1,8 +1,14 @@
+from functools import lru_cache
+
 from ...actions import ACTIONS
-from ..model import Document
 from ...selectors import selector_error
+from ..model import Document
 from ..values import is_dynamic
 from .base import Issue, Rule
+
+# Each expression is compiled once: selectors.parse_selector caches the valid ones, and this
+# caches the verdict on the invalid ones too, which a large runbook repeats step after step.
+_selector_error = lru_cache(maxsize=4096)(selector_error)
 
 
 class Selector(Rule):
@@ -18,7 +24,7 @@ class Selector(Rule):
             for output in step.outputs:
                 if not isinstance(output.selector, str) or is_dynamic(output.selector):
                     continue
-                error = selector_error(output.selector)
+                error = _selector_error(output.selector)
                 if error:
                     yield Issue(output.path + ("Selector",), f"output '{output.name}': {error}")
                 elif step.action == "aws:executeScript" and output.selector.startswith("$.") and not output.selector.startswith("$.Payload"):
@@ -27,6 +33,6 @@ class Selector(Rule):
             spec = ACTIONS.get(step.action or "")
             selector = step.inputs.get("PropertySelector")
             if spec and spec.calls_any_api and isinstance(selector, str) and not is_dynamic(selector):
-                error = selector_error(selector)
+                error = _selector_error(selector)
                 if error:
                     yield Issue(step.path + ("inputs", "PropertySelector"), f"PropertySelector: {error}")

@@ -1,7 +1,6 @@
-import difflib
-
 from ...actions import ACTIONS
 from ...aws import models
+from ..hints import Hints
 from ..model import Document
 from .base import Issue, Rule
 
@@ -15,6 +14,7 @@ class UnknownInput(Rule):
     summary = "no unknown inputs"
 
     def check(self, doc: Document):
+        hints = Hints()
         for step in doc.all_steps():
             spec = ACTIONS.get(step.action or "")
             if spec is None or spec.calls_any_api:
@@ -27,6 +27,6 @@ class UnknownInput(Rule):
             for name in step.inputs:
                 if name in known or name in extra:
                     continue
-                close = difflib.get_close_matches(str(name), known + extra, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                close = hints.close(name, known + extra)
+                hint = f"; did you mean '{close}'?" if close else ""
                 yield Issue(step.path + ("inputs", name), f"{spec.name} has no input '{name}'{hint}", at_key=True)

@@ -1,4 +1,4 @@
-from ..flow import END, flow_of, scopes
+from ..flow import END, flows
 from ..model import Document
 from .base import Issue, Rule
 
@@ -11,11 +11,10 @@ class UnreachableStep(Rule):
     summary = "no unreachable steps"
 
     def check(self, doc: Document):
-        for steps in scopes(doc):
-            named = [s for s in steps if s.name]
+        for flow in flows(doc):
+            named = [s for s in flow.steps if s.name]
             if not named:
                 continue
-            flow = flow_of(steps)
             seen, todo = set(), [named[0].name]
             while todo:
                 name = todo.pop()

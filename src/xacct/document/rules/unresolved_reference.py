@@ -1,9 +1,14 @@
-import difflib
+from typing import Callable
 
+from ..hints import Hints
 from ..model import Document
 from ..references import TARGET_PLACEHOLDERS, references_in
-from ..symbols import Symbols, step_references
+from ..symbols import Symbols, step_references, symbols_of
 from .base import Issue, Rule
+
+
+# Outputs of a step listed in a message; a step may declare thousands.
+SHOWN = 20
 
 
 class UnresolvedReference(Rule):
@@ -15,9 +20,10 @@ class UnresolvedReference(Rule):
     summary = "references resolve"
 
     def check(self, doc: Document):
-        symbols = Symbols(doc)
+        symbols = symbols_of(doc)
+        hints, parameters = Hints(), list(doc.parameters)  # listed once, not for each reference
         for step, path, ref in step_references(doc):
-            message = self._problem(symbols, ref)
+            message = self._problem(symbols, ref, lambda text: hints.close(text, parameters))
             if message:
                 yield Issue(path, message)
         for text, path in doc.outputs:
@@ -34,7 +40,7 @@ class UnresolvedReference(Rule):
                         yield Issue(param.path + ("default",), f"a default may not reference {{{{{ref.text}}}}}; "
                                                                "only {{ssm:NAME}} is resolved there")
 
-    def _problem(self, symbols: Symbols, ref) -> str | None:
+    def _problem(self, symbols: Symbols, ref, close_parameter: Callable[[str], str | None]) -> str | None:
         doc = symbols.doc
         kind = ref.kind
         if kind == "system":
@@ -51,14 +57,16 @@ class UnresolvedReference(Rule):
                 return None
             if ref.text in TARGET_PLACEHOLDERS:
                 return None  # E4004 speaks of these
-            close = difflib.get_close_matches(ref.text, list(doc.parameters), n=1)
-            hint = f"; did you mean {{{{{close[0]}}}}}?" if close else ""
+            close = close_parameter(ref.text)
+            hint = f"; did you mean {{{{{close}}}}}?" if close else ""
             return f"{{{{{ref.text}}}}} names no parameter{hint}"
         step = symbols.steps.get(ref.step)
         if step is None:
             return f"{{{{{ref.text}}}}} names no step '{ref.step}'"
         outputs = symbols.outputs_of(step)
         if step.action and ref.attribute not in outputs:
-            known = ", ".join(sorted(outputs)) or "none"
+            names = sorted(outputs)
+            known = ", ".join(names[:SHOWN]) + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
+            known = known or "none"
             return f"step '{ref.step}' has no output '{ref.attribute}' (its outputs: {known})"
         return None

@@ -29,45 +29,97 @@
             instances: {NAME: {image: IMAGE NAME|ami-ID, type: t3.micro, tags: {KEY: VALUE}}}
         templates:                                 # CloudFormation stacks, deployed after the rest
           - {file: PATH, region: us-east-1, stack: NAME, parameters: {KEY: VALUE}}
+
+Each name and value carries AWS's rules for it (`Checked`): the pattern, lengths and values
+botocore's service models give the API member it becomes, or the documented rule (rules.py).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import rules
+from .rules import model
 
 POLICY = "policy"  # an IAM policy document, checked by xacct.iam
 NAME_MAP = "names"  # a mapping whose keys are free names
 
 
-def names(value_schema):
-    return (NAME_MAP, value_schema)
+@dataclass(frozen=True)
+class Checked:
+    """A value of type `kind` that AWS takes only within its rules: `check` (rules.py) says why
+    AWS would refuse one. `rule` is the finding's ID. A secret is never repeated in a finding:
+    `secret` names it there instead ("the MFA seed")."""
+
+    kind: type
+    check: Callable[[Any], str | None]
+    rule: str = "E7012"
+    secret: str = ""
 
 
-POLICIES = names(POLICY)
-USER = {"accessKey": bool, "mfa": {"seed": str}, "policies": POLICIES, "managedPolicies": [str],
-        "groups": [str], "permissionsBoundary": str, "path": str}
-GROUP = {"policies": POLICIES, "managedPolicies": [str], "path": str}
-ROLE = {"trust": POLICY, "path": str, "policies": POLICIES, "managedPolicies": [str], "permissionsBoundary": str,
-        "maxSessionDuration": int, "description": str}
-IAM = {"policies": POLICIES, "users": names(USER), "groups": names(GROUP), "roles": names(ROLE),
-       "serviceLinkedRoles": [str]}
-BUCKET = {"policy": POLICY, "encryption": str, "tags": names(str)}
-DOCUMENT = {"file": str, "sharedWith": [str], "type": str}
-GRANT = {"grantee": str, "operations": [str], "name": str}
-KEY = {"policy": POLICY, "description": str, "grants": [GRANT]}
-SNAPSHOT = {"size": int, "encryptedWith": str, "sharedWith": [str], "description": str}
-IMAGE = {"name": str, "encryptedWith": str, "sharedWith": [str]}
-INSTANCE = {"image": str, "type": str, "tags": names(str)}
-REGION = {"buckets": names(BUCKET), "documents": names(DOCUMENT), "kmsKeys": names(KEY), "images": names(IMAGE),
-          "instances": names(INSTANCE), "snapshots": names(SNAPSHOT)}
-TEMPLATE = {"file": str, "region": str, "stack": str, "parameters": names(str)}
-ACCOUNT = {"alias": str, "iam": IAM, "regions": names(REGION), "templates": [TEMPLATE]}
+def names(value_schema, key: Checked | None = None):
+    """A mapping of free names (each checked by `key`) to values of `value_schema`."""
+    return (NAME_MAP, value_schema, key)
+
+
+def aws(service: str, operation: str, member: str, kind: type = str) -> Checked:
+    """A value with the rules botocore's model gives `member` of `operation`."""
+    return Checked(kind, model(service, operation, member))
+
+
+TEXT = Checked(str, rules.text)  # any other string that reaches AWS
+ACCOUNT = Checked(str, rules.account_id, "E7005")
+REGION = Checked(str, rules.region, "E7011")
+IAM_PATH = aws("iam", "CreateRole", "Path")
+MANAGED_POLICY = Checked(str, rules.policy_reference(model("iam", "CreatePolicy", "PolicyName")))
+KEY_REFERENCE = Checked(str, rules.key_reference)
+
+POLICIES = names(POLICY, aws("iam", "CreatePolicy", "PolicyName"))
+INLINE_POLICIES = names(POLICY, aws("iam", "PutRolePolicy", "PolicyName"))
+USER = {"accessKey": bool, "mfa": {"seed": Checked(str, rules.mfa_seed, "E7007", secret="the MFA seed")},
+        "policies": INLINE_POLICIES, "managedPolicies": [MANAGED_POLICY],
+        "groups": [aws("iam", "AddUserToGroup", "GroupName")], "permissionsBoundary": MANAGED_POLICY, "path": IAM_PATH}
+GROUP = {"policies": INLINE_POLICIES, "managedPolicies": [MANAGED_POLICY], "path": IAM_PATH}
+ROLE = {"trust": POLICY, "path": IAM_PATH, "policies": INLINE_POLICIES, "managedPolicies": [MANAGED_POLICY],
+        "permissionsBoundary": MANAGED_POLICY, "maxSessionDuration": aws("iam", "CreateRole", "MaxSessionDuration", int),
+        "description": aws("iam", "CreateRole", "Description")}
+IAM = {"policies": POLICIES, "users": names(USER, aws("iam", "CreateUser", "UserName")),
+       "groups": names(GROUP, aws("iam", "CreateGroup", "GroupName")),
+       "roles": names(ROLE, aws("iam", "CreateRole", "RoleName")),
+       "serviceLinkedRoles": [aws("iam", "CreateServiceLinkedRole", "AWSServiceName")]}
+BUCKET = {"policy": POLICY, "encryption": Checked(str, rules.bucket_encryption),
+          "tags": names(Checked(str, rules.bucket_tag_value), Checked(str, rules.bucket_tag_key))}
+DOCUMENT = {"file": str, "sharedWith": [ACCOUNT], "type": aws("ssm", "CreateDocument", "DocumentType")}
+GRANT = {"grantee": aws("kms", "CreateGrant", "GranteePrincipal"), "operations": [aws("kms", "CreateGrant", "Operations")],
+         "name": aws("kms", "CreateGrant", "Name")}
+KEY = {"policy": POLICY, "description": aws("kms", "CreateKey", "Description"), "grants": [GRANT]}
+SNAPSHOT = {"size": Checked(int, rules.volume_size), "encryptedWith": KEY_REFERENCE, "sharedWith": [ACCOUNT],
+            "description": TEXT}
+IMAGE = {"name": Checked(str, rules.image_name), "encryptedWith": KEY_REFERENCE, "sharedWith": [ACCOUNT]}
+INSTANCE = {"image": TEXT, "type": aws("ec2", "RunInstances", "InstanceType"),
+            "tags": names(Checked(str, rules.instance_tag_value), Checked(str, rules.instance_tag_key))}
+# instances and snapshots are tagged Name=their name; an image is named by its key unless `name` says
+REGION_RESOURCES = {"buckets": names(BUCKET, Checked(str, rules.bucket_name)),
+                    "documents": names(DOCUMENT, Checked(str, rules.document_name)),
+                    "kmsKeys": names(KEY, Checked(str, rules.kms_alias)),
+                    "images": names(IMAGE, Checked(str, rules.image_name)),
+                    "instances": names(INSTANCE, Checked(str, rules.instance_tag_value)),
+                    "snapshots": names(SNAPSHOT, Checked(str, rules.instance_tag_value))}
+TEMPLATE = {"file": str, "region": REGION, "stack": Checked(str, rules.stack_name),
+            "parameters": names(TEXT, TEXT)}
+ACCOUNT_SPEC = {"alias": aws("iam", "CreateAccountAlias", "AccountAlias"), "iam": IAM,
+                "regions": names(REGION_RESOURCES, REGION), "templates": [TEMPLATE]}
 
 
 def unit_schema():
-    unit = {"accounts": [str], "scps": [str], "rcps": [str]}
-    unit["units"] = names(unit)
+    unit = {"accounts": [ACCOUNT], "scps": [TEXT], "rcps": [TEXT]}
+    unit["units"] = names(unit, aws("organizations", "CreateOrganizationalUnit", "Name"))
     return unit
 
 
-ORGANIZATION = {"management": str, "id": str, "scps": POLICIES, "rcps": POLICIES, "root": {"scps": [str], "rcps": [str]},
-                "units": names(unit_schema())}
-WORLD = {"world": int, "organization": ORGANIZATION, "accounts": names(ACCOUNT)}
+ORG_POLICIES = names(POLICY, aws("organizations", "CreatePolicy", "Name"))
+ORGANIZATION = {"management": ACCOUNT, "id": Checked(str, rules.organization_id), "scps": ORG_POLICIES, "rcps": ORG_POLICIES,
+                "root": {"scps": [TEXT], "rcps": [TEXT]},
+                "units": names(unit_schema(), aws("organizations", "CreateOrganizationalUnit", "Name"))}
+WORLD = {"world": int, "organization": ORGANIZATION, "accounts": names(ACCOUNT_SPEC, ACCOUNT)}

@@ -87,17 +87,23 @@ def _parameters(template: dict, given: dict) -> dict:
     return values
 
 
-def deploy(cloud, admin, account: str, region: str, path: str, stack: str, given: dict, store) -> Deployed:
-    """Deploy the template at `path`; run its associations; raise ValueError for what cannot be."""
+def deploy(cloud, admin, account: str, region: str, path: str, stack: str, given: dict, store,
+           text: str | None = None) -> Deployed:
+    """Deploy the template at `path` (whose `text` the caller may have read already); run its
+    associations; raise ValueError for what cannot be."""
     from ...document.loader import is_template
-    from ...document.parse import parse_text
+    from ...document.parse import ParseError, parse_text
 
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-
-    template = parse_text(text, json_mode=text.lstrip().startswith("{")).data
-    if not is_template(template):
-        raise ValueError(f"{path} is not a CloudFormation template")
+    if text is None:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    try:
+        template = parse_text(text, json_mode=text.lstrip().startswith("{")).data
+    except ParseError as exc:
+        raise ValueError(f"{path}:{exc.mark.line}:{exc.mark.column}: {exc.message}") from None
+    if not is_template(template) or not isinstance(template.get("Resources"), dict) or not all(
+            isinstance(r, dict) for r in template["Resources"].values()):
+        raise ValueError(f"{path} is not a CloudFormation template (Resources, each a mapping with a Type)")
     refused = unsupported(template)
     if refused:
         names = ", ".join(f"{n} ({t})" for n, t in refused)
