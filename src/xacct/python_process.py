@@ -11,6 +11,7 @@ to its end would wait for that process, past any time limit.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -26,6 +27,19 @@ from typing import Any, BinaryIO
 HOST = Path(__file__).with_name("handler_host.py")
 POLL_SECONDS = 0.02
 MAX_OUTPUT_BYTES = 1024 * 1024  # of each stream kept for the step's log
+
+# The process groups of handlers running now. In a session of its own a script no longer gets the
+# terminal's Ctrl-C; when xacct leaves at once (a second Ctrl-C) these are ended on the way out.
+_running: set[int] = set()
+_running_lock = threading.Lock()
+
+
+@atexit.register
+def _end_running() -> None:
+    with _running_lock:
+        groups = list(_running)
+    for group in groups:
+        _kill_group(group)
 
 
 @dataclass
@@ -54,10 +68,14 @@ def run_handler(folder: Path, module: str, function: str, event: Any, env: dict[
                 [sys.executable, "-I", str(HOST), str(folder), module, function, str(result_path)],
                 stdin=stdin, stdout=out, stderr=err, env=env, cwd=folder, start_new_session=True,
             )
+            with _running_lock:
+                _running.add(process.pid)
             try:
                 stopped = _wait(process, time_limit, interrupt, reason)
             finally:
                 _end_group(process)
+                with _running_lock:
+                    _running.discard(process.pid)
             stdout, stderr = _read(out), _read(err)
         if stopped:
             return HandlerRun(False, None, None, stdout, stderr, stopped)
@@ -84,13 +102,19 @@ def _end_group(process: subprocess.Popen) -> None:
     (a process that made a session of its own escapes; nothing short of a container stops that).
     The group keeps its ID while any member lives, so the ID names no other process."""
     if hasattr(os, "killpg"):
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):  # no member left (or one that changed user)
-            pass
+        _kill_group(process.pid)
     else:  # pragma: no cover - Windows has no process groups to kill
         process.kill()
     process.wait()
+
+
+def _kill_group(group: int) -> None:
+    if not hasattr(os, "killpg"):  # pragma: no cover - Windows
+        return
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):  # no member left (or one that changed user)
+        pass
 
 
 def _read(stream: BinaryIO) -> str:

@@ -4,6 +4,7 @@ timeoutSeconds, and none is left running afterwards."""
 
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -118,3 +119,56 @@ def test_a_thread_left_running_does_not_hold_the_step(sandbox, store, tmp_path):
     final, result, _ = run_text(_runbook(script), sandbox, store, {"PidFile": [str(tmp_path / "unused")]})
     assert final == "Success", result
     assert time.monotonic() - started < 8
+
+
+def test_ctrl_c_twice_leaves_nothing_the_script_started(tmp_path):
+    """A script runs in a session of its own, out of reach of the terminal's Ctrl-C: the first
+    Ctrl-C cancels the step (which ends the script's group), a second leaves at once; either way
+    nothing the script started is left."""
+    import signal
+    import subprocess
+    import sys
+
+    pidfile = tmp_path / "pid"
+    document = tmp_path / "slow.yaml"
+    document.write_text(_runbook(BACKGROUND_SLEEP).replace("timeoutSeconds: 2", "timeoutSeconds: 120"))
+    env = {**os.environ, "XACCT_STORE": str(tmp_path / "x.db"), "PYTHONUNBUFFERED": "1"}
+    runner = subprocess.Popen([sys.executable, "-m", "xacct", "run", str(document), "-p", f"PidFile={pidfile}"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        end = time.monotonic() + 60
+        while not (pidfile.exists() and pidfile.read_text()) and time.monotonic() < end:
+            time.sleep(0.1)
+        sleeper = int(pidfile.read_text())
+        runner.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        runner.send_signal(signal.SIGINT)
+        runner.wait(timeout=30)
+    finally:
+        runner.kill()
+        runner.wait()
+    assert _gone(sleeper, within=5), "the script's background process outlived xacct"
+
+
+def test_scripts_still_running_when_xacct_exits_are_ended():
+    """The exit hook ends the process groups of handlers still running (xacct leaving at once)."""
+    import threading
+
+    from xacct import python_process
+
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as out:
+        pidfile = Path(out) / "pid"
+        Path(folder, "script.py").write_text(BACKGROUND_SLEEP)
+        env = {"PATH": os.environ.get("PATH", "")}
+        worker = threading.Thread(target=python_process.run_handler, daemon=True, kwargs=dict(
+            folder=Path(folder), module="script", function="handler", event={"pidfile": str(pidfile)}, env=env,
+            time_limit=60))
+        worker.start()
+        end = time.monotonic() + 30
+        while not (pidfile.exists() and pidfile.read_text()) and time.monotonic() < end:
+            time.sleep(0.05)
+        sleeper = int(pidfile.read_text())
+        python_process._end_running()
+        assert _gone(sleeper)
+        worker.join(10)
+        assert not worker.is_alive()

@@ -39,7 +39,8 @@ BUILD_SECONDS = 60  # a build that takes longer is a hang
 # Files a mutated reference may name, laid beside the world (see _lay_out).
 FILES = ["missing.yaml", "", ".", "..", "/", "binary.bin", "empty.yaml", "not-a-template.yaml", "installapp.yaml",
          "../s2-share-ami.yaml", "/dev/zero", "world.yaml", "nul\x00.yaml", "ctl\x01.yaml", "a" * 300]
-REGIONS = ["ap-southeast-7", "mx-central-1", "il-central-1", "eu-central-2", "", " ", "us-east-9", "US-EAST-1", "us-east-1 ", "mars-north-1", "aws-global", "cn-north-1",
+REGIONS = ["ap-southeast-7", "mx-central-1", "il-central-1", "eu-central-2",  # real, and new: the first four
+           "", " ", "us-east-9", "US-EAST-1", "us-east-1 ", "mars-north-1", "aws-global", "cn-north-1",
            "us-gov-west-1", "local", "us_east_1", "us-east-1\n", "eu-west-1a"]
 SEEDS_MFA = ["", "A", "JBSWY3DP", "JBSWY3DPEHPK3PX", "AAAAAAAAAAAAAAAAAAAAAA", "jbswy3dpehpk3pxp",
              "JBSWY3DPEHPK3PXP" + "1", "JBSWY3DP EHPK3PXP", "not base32 at all!", "0000000000000000",
@@ -290,7 +291,8 @@ def edge_value(draw, data):
                 "instances": {"image": draw(st.sampled_from(EDGE_VALUES["image"])),
                               "type": draw(st.sampled_from(EDGE_VALUES["type"][2:]))},
                 "kmsKeys": {"grants": [{"grantee": draw(st.sampled_from(EDGE_VALUES["grantee"]))}]},
-                "buckets": {"encryption": draw(st.sampled_from(EDGE_VALUES["encryption"])), "tags": {"é x": "+-=._:/@"}},
+                "buckets": {"encryption": draw(st.sampled_from(EDGE_VALUES["encryption"])),
+                            "tags": {"é x": "+-=._:/@"}},
                 }[kind]
         if isinstance(region, dict):
             region.setdefault(kind, {})[name] = spec
@@ -459,7 +461,7 @@ def _in_child(work) -> dict:
     return json.loads(b"".join(chunks))
 
 
-TIMINGS: list[float] = []  # seconds of each build (load and build, without the fork), for reports
+TIMINGS: list[tuple[str, float]] = []  # (result, seconds) of each load and build, without the fork: for reports
 
 
 def build_world_file(data: bytes) -> str:
@@ -470,7 +472,7 @@ def build_world_file(data: bytes) -> str:
     with tempfile.TemporaryDirectory(prefix="xacct-world-") as tmp:
         path = str(_lay_out(Path(tmp), data))
         outcome = _in_child(lambda: _build(path, data))
-    TIMINGS.append(outcome.get("seconds", 0.0))
+    TIMINGS.append((outcome["result"], outcome.get("seconds", 0.0)))
     if outcome["result"] in ("built", "refused"):
         return outcome["result"]
     raise AssertionError(f"{outcome['result']} building a world:\n{outcome.get('detail', '')}")

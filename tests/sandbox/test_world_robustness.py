@@ -126,8 +126,9 @@ def test_an_mfa_seed_too_short_or_not_base32_is_refused_without_saying_it(tmp_pa
 
 # -- TypeError in IAM: a principal that is not one -------------------------------------------
 
-@pytest.mark.parametrize("principal, line", [("5", 9), ("[1, 2]", 9), ("{AWS: 5}", 9), ("{AWS: [arn:aws:iam::707070707006:root, 7]}", 9),
-                                             ("{Robot: x}", 9), ("arn:aws:iam::707070707006:root", 9), ("{}", 9)])
+@pytest.mark.parametrize("principal, line", [("5", 9), ("[1, 2]", 9), ("{AWS: 5}", 9),
+                                             ("{AWS: [arn:aws:iam::707070707006:root, 7]}", 9), ("{Robot: x}", 9),
+                                             ("arn:aws:iam::707070707006:root", 9), ("{}", 9)])
 def test_a_principal_iam_refuses(tmp_path, principal, line):
     findings = load_findings(tmp_path, f"""\
         world: 1
@@ -182,7 +183,8 @@ def test_a_template_file_that_is_not_utf8_or_not_yaml(tmp_path):
 @pytest.mark.parametrize("where, name", [
     ("iam: {roles: {NAME: {}}}", "Admin\x01"), ("iam: {users: {NAME: {}}}", "bob\x1b[31m"),
     ("iam: {roles: {NAME: {}}}", "r" * 65), ("iam: {groups: {NAME: {}}}", "a group"),
-    ("regions: {us-east-1: {buckets: {NAME: {}}}}", "Logs"), ("regions: {us-east-1: {buckets: {NAME: {}}}}", "lo\x07gs"),
+    ("regions: {us-east-1: {buckets: {NAME: {}}}}", "Logs"),
+    ("regions: {us-east-1: {buckets: {NAME: {}}}}", "lo\x07gs"),
     ("regions: {us-east-1: {documents: {NAME: {file: d.yaml}}}}", "Do\x01c"),
     ("regions: {us-east-1: {kmsKeys: {NAME: {}}}}", "aws/mine"),
     ("regions: {us-east-1: {instances: {NAME: {image: ami-12345678}}}}", "web\x00"),
@@ -205,7 +207,9 @@ def test_a_refusal_while_building_names_the_element_and_the_rest_is_built(tmp_pa
           "707070707010":
             iam:
               users:
-                ops: {accessKey: true, policies: {all: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}}}
+                ops:
+                  accessKey: true
+                  policies: {all: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}}
             regions:
               us-east-1:
                 instances: {web: {image: ami-12345678}}
@@ -214,11 +218,35 @@ def test_a_refusal_while_building_names_the_element_and_the_rest_is_built(tmp_pa
     with pytest.raises(WorldError) as err:
         build_world(world, cloud)
     [finding] = err.value.findings
-    assert (finding.id, finding.line) == ("E7009", 9)
+    assert (finding.id, finding.line) == ("E7009", 11)
     assert finding.message.startswith("accounts.707070707010.regions.us-east-1.instances.web: InvalidAMIID.NotFound")
     operator = cloud.operator("707070707010")
     assert cloud.client("s3", "us-east-1", operator).head_bucket(Bucket="kept-707070707010")
     assert cloud.client("iam", "us-east-1", operator).get_user(UserName="ops")
+
+
+def test_an_association_automation_refuses_is_a_finding_at_its_template(tmp_path):
+    """The S2 template with its partner account made empty: the association's runbook refuses the
+    parameter (InvalidAutomationExecutionParametersException), which escaped the build."""
+    import shutil
+    from importlib import resources
+
+    shutil.copy(resources.files("xacct") / "examples" / "s2-share-ami.yaml", tmp_path / "share.yaml")
+    findings = build_findings(tmp_path, """\
+        world: 1
+        accounts:
+          "707070707016":
+            regions:
+              us-east-1:
+                images: {base: {name: base-image}}
+                instances: {app-1: {image: base, tags: {Backup: Nightly}}}
+            templates:
+              - {file: share.yaml, parameters: {PartnerAccountId: ""}}
+        """)
+    [finding] = findings
+    assert (finding.id, finding.line) == ("E7009", 9)
+    assert finding.message.startswith("accounts.707070707016.templates.0: "
+                                      "InvalidAutomationExecutionParametersException")
 
 
 # -- moto's NoSuchEntity out of sandbox/policies.py ---------------------------------------------

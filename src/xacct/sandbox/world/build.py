@@ -176,7 +176,8 @@ class _Builder:
 
     def _attach(self, iam, account: str, kind: str, name: str, spec: dict, where) -> None:
         put = {"user": iam.put_user_policy, "group": iam.put_group_policy, "role": iam.put_role_policy}[kind]
-        attach = {"user": iam.attach_user_policy, "group": iam.attach_group_policy, "role": iam.attach_role_policy}[kind]
+        attach = {"user": iam.attach_user_policy, "group": iam.attach_group_policy,
+                  "role": iam.attach_role_policy}[kind]
         key = {"user": "UserName", "group": "GroupName", "role": "RoleName"}[kind]
         for policy_name, document in (spec.get("policies") or {}).items():
             with self.element(where + ("policies", policy_name)):
@@ -264,7 +265,8 @@ class _Builder:
             tags = [{"Key": "Name", "Value": name}] + [{"Key": k, "Value": str(v)}
                                                        for k, v in (instance.get("tags") or {}).items()]
             with self.element(where + ("instances", name)):
-                ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1, InstanceType=instance.get("type", "t3.micro"),
+                ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1,
+                                  InstanceType=instance.get("type", "t3.micro"),
                                   TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])
 
     def key(self, kms, alias: str, key: dict, where) -> str:

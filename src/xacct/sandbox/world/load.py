@@ -120,8 +120,8 @@ def _check(value: Any, shape: Any, path: Path, problems: list[_Problem]) -> None
             return
         for key, item in value.items():
             if key not in shape:
-                problems.append(_Problem(path + (key,), "E7002", f"unknown key {_shown(key)} (known: {', '.join(shape)})",
-                                         True))
+                known = ", ".join(shape)
+                problems.append(_Problem(path + (key,), "E7002", f"unknown key {_shown(key)} (known: {known})", True))
             else:
                 _check(item, shape[key], path + (key,), problems)
         return

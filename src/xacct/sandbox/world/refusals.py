@@ -1,8 +1,9 @@
 """What the sandbox's services say when they refuse an element of a world, and nothing else:
 botocore's ClientError (the service's error code and message), its own errors before a request
-is sent (ParamValidationError and the like) or after (a response it cannot parse), and moto's
-service exceptions where xacct reaches moto's models directly. Any other exception is a bug and
-stays one."""
+is sent (ParamValidationError and the like) or after (a response it cannot parse), moto's
+service exceptions where xacct reaches moto's models directly, and xacct's own Automation service
+refusing to start a template's association (ExecutionRejected, with AWS's code: State Manager
+refuses such an association, and the stack fails). Any other exception is a bug and stays one."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ def refusals() -> tuple[type[BaseException], ...]:
     # _RESTError (moto is pinned to 5.2 in pyproject.toml, as xacct reads some of its models)
     from moto.core.exceptions import ServiceException, _RESTError
 
-    return ClientError, BotoCoreError, ResponseParserError, ServiceException, _RESTError
+    from ...engine.errors import ExecutionRejected
+
+    return ClientError, BotoCoreError, ResponseParserError, ServiceException, _RESTError, ExecutionRejected
 
 
 MAX_MESSAGE = 400
@@ -29,7 +32,11 @@ def refusal_message(exc: BaseException) -> str:
     from botocore.exceptions import ClientError
     from botocore.parsers import ResponseParserError
 
-    if isinstance(exc, ClientError):
+    from ...engine.errors import ExecutionRejected
+
+    if isinstance(exc, ExecutionRejected):
+        text = f"{exc.code}: {exc.message}"
+    elif isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         text = f"{error.get('Code', 'Error')}: {error.get('Message', '')}"
     elif isinstance(exc, ResponseParserError):

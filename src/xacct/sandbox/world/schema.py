@@ -82,7 +82,8 @@ USER = {"accessKey": bool, "mfa": {"seed": Checked(str, rules.mfa_seed, "E7007",
         "groups": [aws("iam", "AddUserToGroup", "GroupName")], "permissionsBoundary": MANAGED_POLICY, "path": IAM_PATH}
 GROUP = {"policies": INLINE_POLICIES, "managedPolicies": [MANAGED_POLICY], "path": IAM_PATH}
 ROLE = {"trust": POLICY, "path": IAM_PATH, "policies": INLINE_POLICIES, "managedPolicies": [MANAGED_POLICY],
-        "permissionsBoundary": MANAGED_POLICY, "maxSessionDuration": aws("iam", "CreateRole", "MaxSessionDuration", int),
+        "permissionsBoundary": MANAGED_POLICY,
+        "maxSessionDuration": aws("iam", "CreateRole", "MaxSessionDuration", int),
         "description": aws("iam", "CreateRole", "Description")}
 IAM = {"policies": POLICIES, "users": names(USER, aws("iam", "CreateUser", "UserName")),
        "groups": names(GROUP, aws("iam", "CreateGroup", "GroupName")),
@@ -91,7 +92,8 @@ IAM = {"policies": POLICIES, "users": names(USER, aws("iam", "CreateUser", "User
 BUCKET = {"policy": POLICY, "encryption": Checked(str, rules.bucket_encryption),
           "tags": names(Checked(str, rules.bucket_tag_value), Checked(str, rules.bucket_tag_key))}
 DOCUMENT = {"file": str, "sharedWith": [ACCOUNT], "type": aws("ssm", "CreateDocument", "DocumentType")}
-GRANT = {"grantee": aws("kms", "CreateGrant", "GranteePrincipal"), "operations": [aws("kms", "CreateGrant", "Operations")],
+GRANT = {"grantee": aws("kms", "CreateGrant", "GranteePrincipal"),
+         "operations": [aws("kms", "CreateGrant", "Operations")],
          "name": aws("kms", "CreateGrant", "Name")}
 KEY = {"policy": POLICY, "description": aws("kms", "CreateKey", "Description"), "grants": [GRANT]}
 SNAPSHOT = {"size": Checked(int, rules.volume_size), "encryptedWith": KEY_REFERENCE, "sharedWith": [ACCOUNT],
@@ -119,7 +121,8 @@ def unit_schema():
 
 
 ORG_POLICIES = names(POLICY, aws("organizations", "CreatePolicy", "Name"))
-ORGANIZATION = {"management": ACCOUNT, "id": Checked(str, rules.organization_id), "scps": ORG_POLICIES, "rcps": ORG_POLICIES,
+ORGANIZATION = {"management": ACCOUNT, "id": Checked(str, rules.organization_id),
+                "scps": ORG_POLICIES, "rcps": ORG_POLICIES,
                 "root": {"scps": [TEXT], "rcps": [TEXT]},
                 "units": names(unit_schema(), aws("organizations", "CreateOrganizationalUnit", "Name"))}
 WORLD = {"world": int, "organization": ORGANIZATION, "accounts": names(ACCOUNT_SPEC, ACCOUNT)}
