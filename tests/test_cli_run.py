@@ -122,7 +122,7 @@ def test_stop_from_another_process_runs_on_cancel(tmp_path, env):
     doc = write(tmp_path, "slow.yaml", SLOW)
     runner = subprocess.Popen([sys.executable, "-m", "xacct", "run", doc], env=env, stdout=subprocess.PIPE, text=True)
     execution = _wait_for(env, _long_started, "the long step start")
-    assert xacct(env, "stop", execution["AutomationExecutionId"]).returncode == 0
+    assert xacct(env, "stop", execution["AutomationExecutionId"][:8]).returncode == 0  # by the start of its ID
     assert runner.wait(timeout=60) == 1
     final = _wait_for(env, lambda e: e["AutomationExecutionStatus"] == "Cancelled", "Cancelled")
     states = {s["StepName"]: s["StepStatus"] for s in final["StepExecutions"]}
@@ -133,7 +133,7 @@ def test_signal_approves_from_another_process(tmp_path, env):
     doc = write(tmp_path, "approve.yaml", APPROVE)
     runner = subprocess.Popen([sys.executable, "-m", "xacct", "run", doc], env=env, stdout=subprocess.PIPE, text=True)
     execution = _wait_for(env, lambda e: e["AutomationExecutionStatus"] == "Waiting", "Waiting")
-    result = xacct(env, "signal", execution["AutomationExecutionId"], "--approve", "--as", "ops-lead")
+    result = xacct(env, "signal", execution["AutomationExecutionId"][:8], "--approve", "--as", "ops-lead")
     assert result.returncode == 0
     assert runner.wait(timeout=60) == 0
 

@@ -14,3 +14,10 @@ def execution_row(execution_id: str, ctx: Context, *, prefix: bool = False):
     if row is None or not ctx.sees(row):
         raise execution_not_found(execution_id)
     return row
+
+
+def full_id(params: dict, ctx: Context) -> dict:
+    """The request with the execution named by its whole ID: the commands accept the start of
+    one, SSM's shapes want all 36 characters."""
+    row = execution_row(str(params.get("AutomationExecutionId", "")), ctx, prefix=True)
+    return {**params, "AutomationExecutionId": row["execution_id"]}

@@ -2,17 +2,24 @@
 AWS-owned runbook, or a document of the account or shared with it, at the version asked for),
 record the execution, and hand its work to the context's launcher. One execution, a run on
 resource targets (Targets, TargetMaps, TargetParameterName, rate control) or a run across target
-locations, as the request says."""
+locations, as the request says; Mode Interactive runs one execution step by step, as signals ask
+(engine.interactive)."""
 
 from __future__ import annotations
 
 import json
 
 from .context import Context, Started
-from .errors import SsmError
+from .errors import SsmError, validation
 from .shapes import check_request
 
 OPERATION = "StartAutomationExecution"
+MODES = ("Auto", "Interactive")
+# What makes a run on many targets or locations. The console's Execution Mode is one of Simple,
+# Rate Control, Multi-account and Region, or Manual (step by step): "You must use this mode or
+# Multi-account and Region if you want to use targets and rate controls" (User Guide).
+NOT_INTERACTIVE = ("TargetParameterName", "Targets", "TargetMaps", "MaxConcurrency", "MaxErrors", "TargetLocations",
+                   "TargetLocationsURL")
 
 
 def handle(params: dict, ctx: Context) -> dict:
@@ -47,9 +54,7 @@ def start(params: dict, ctx: Context) -> Started:
 
     if ctx.cloud is None:
         raise SsmError("InternalServerError", "No sandbox to run executions in.", status=500)
-    if params.get("Mode", "Auto") != "Auto":
-        raise SsmError("InvalidAutomationExecutionParametersException",
-                       f"Mode {params['Mode']} is not supported by xacct's engine; use Auto.")
+    _check_mode(params)
     if params.get("TargetLocationsURL"):
         raise SsmError("InvalidAutomationExecutionParametersException",
                        "TargetLocationsURL is not supported by xacct's engine; give TargetLocations.")
@@ -63,6 +68,17 @@ def start(params: dict, ctx: Context) -> Started:
     if params.get("Tags"):
         ctx.store.append(started.execution_id, "Tags", data={"Tags": params["Tags"]})
     return started
+
+
+def _check_mode(params: dict) -> None:
+    mode = params.get("Mode", "Auto")
+    if mode not in MODES:  # botocore's validator leaves enums to the service
+        raise validation(f"1 validation error detected: Value '{mode}' at 'mode' failed to satisfy constraint: "
+                         f"Member must satisfy enum value set: [{', '.join(MODES)}]")
+    given = [key for key in NOT_INTERACTIVE if params.get(key) not in (None, "", [])]
+    if mode == "Interactive" and given:
+        raise SsmError("InvalidAutomationExecutionParametersException",
+                       f"Mode Interactive runs one execution step by step; it takes no {', '.join(given)}.")
 
 
 def _code(code: str) -> str:
@@ -82,6 +98,7 @@ def _runbook(params: dict, ctx: Context):
 
 
 def _start(runbook, params: dict, ctx: Context) -> Started:
+    from ..engine.interactive import run_interactive, start_interactive
     from ..engine.locations import TargetLocation, run_fanout, start_fanout
     from ..engine.runner import run, start
     from ..engine.targets import RateControl, run_rate_control, start_rate_control
@@ -99,7 +116,9 @@ def _start(runbook, params: dict, ctx: Context) -> Started:
     if control.active or control.target_parameter_name:
         rated = start_rate_control(runbook, control, **common)
         return Started(rated.parent.id, rated.parent, lambda: run_rate_control(rated), runbook, rated)
-    execution = start(runbook.document, name=runbook.name, **{k: v for k, v in common.items() if k != "given"},
-                      given=given)
+    interactive = params.get("Mode") == "Interactive"
+    execution = (start_interactive if interactive else start)(
+        runbook.document, name=runbook.name, **{k: v for k, v in common.items() if k != "given"}, given=given)
     execution.folder = runbook.folder
-    return Started(execution.id, execution, lambda: run(execution), runbook)
+    work = run_interactive if interactive else run
+    return Started(execution.id, execution, lambda: work(execution), runbook)
