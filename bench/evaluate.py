@@ -3,7 +3,7 @@ the managed-policy-sized identity policy, a bucket policy, a boundary and two SC
 gate's cost against bare moto. `worst` times hostile request files of up to 1 MiB instead.
 
     python bench/evaluate.py          decisions/s (target: 100,000), then the gate's ratio
-    python bench/evaluate.py worst    hostile requests: parse, first decision, next decision
+    python bench/evaluate.py worst    hostile request files: explain's read and decision (target: 50 ms)
 """
 
 from __future__ import annotations
@@ -60,13 +60,10 @@ def main(rounds: int = 5, n: int = 20_000) -> None:
           f"decisions over 4 typical requests; median {statistics.median(rates):,.0f}/s; target 100,000/s")
 
 
-def worst_cases() -> None:
-    """Hostile request files up to 1 MiB, timed (CPU time, so that a busy machine does not count):
-    reading and checking the file, the first decision (which compiles the statements it meets),
-    and the next one."""
+def hostile_files() -> dict[str, bytes]:
+    """Request files of up to 1 MiB shaped to make each part of explain's path slow: many
+    statements, long patterns, `?` segments, big lists of patterns, values, numbers, principals."""
     import json
-
-    from xacct.iam.request_file import RequestFileError, load_request
 
     user = f"arn:aws:iam::{A}:user/alice"
 
@@ -80,36 +77,77 @@ def worst_cases() -> None:
     cases = {
         "15,000 statements, plain actions": request([allow(f"s3:Op{i}") for i in range(15_000)]),
         "15,000 statements, actions *x{i}*": request([allow(f"*x{i}*") for i in range(15_000)]),
+        "32,000 statements allowing everything": request([{"Effect": "Allow", "Action": "*"}] * 32_000),
+        "26,000 statements of one action each": request([{"Effect": "Deny", "Action": f"s3:{i}"}
+                                                        for i in range(26_000)]),
         "12,000 resources *x{i}* vs a 2,000-char ARN": request(
             [allow(resource=f"arn:aws:s3:::*x{i}*") for i in range(12_000)], resource="arn:aws:s3:::" + "a" * 2000),
+        "9,000 ARN patterns with a Region wildcard": request(
+            [allow(resource=f"arn:aws:s3:*:{A}:x{i}/*") for i in range(9_000)],
+            resource=f"arn:aws:s3:us-east-1:{A}:x/y"),
         "resource ('*a' x 250,000)+'b' vs 500,000 a's": request(
             [allow(resource="arn:aws:s3:::" + "*a" * 250_000 + "b")], resource="arn:aws:s3:::" + "a" * 500_000),
+        "resource ('*a' x 250,000)+'*' vs 500,000 a's": request(
+            [allow(resource="arn:aws:s3:::" + "*a" * 250_000 + "*")], resource="arn:aws:s3:::" + "a" * 500_000),
         "resource *('a?' x 125,000)c* vs 500,000 a's": request(
             [allow(resource="arn:aws:s3:::*" + "a?" * 125_000 + "c*")], resource="arn:aws:s3:::" + "a" * 500_000 + "c"),
+        "resource ('a?' x 250,000) vs 500,000 a's": request(
+            [allow(resource="a?" * 250_000)], resource="a" * 500_000),
+        "action *('a?' x 120) x 2,000 vs 256 (ab)s": request(
+            [allow("*" + "a?" * 120 + "a*") for i in range(2000)], action="ab" * 128),
         "StringLike 300 patterns x 300 context values": request(
             [allow(Condition={"ForAnyValue:StringLike": {"k": [f"*a*x{i}" for i in range(300)]}})],
             context={"k": [f"v{i}" for i in range(300)]}),
         "StringLike 2,000 x 2,000 (over the budget)": request(
             [allow(Condition={"ForAnyValue:StringLike": {"k": [f"*x{i}*" for i in range(2000)]}})],
             context={"k": [f"v{i}" for i in range(2000)]}),
+        "StringLike 90,000 patterns x 1 value": request(
+            [allow(Condition={"StringLike": {"k": [f"*x{i}*" for i in range(90_000)]}})], context={"k": "v"}),
+        "IpAddress 4,000 networks x 1 address": request(
+            [allow(Condition={"IpAddress": {"aws:SourceIp": [f"10.{i // 256}.{i % 256}.0/24" for i in range(4000)]}})],
+            context={"aws:SourceIp": "192.0.2.1"}),
+        "a context list of 500,000 numbers": request([allow()], context={"k": [1] * 500_000}),
+        "a principal list of 25,000 ARNs": {
+            "principal": user, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "resourceAccount": A,
+            "resourcePolicy": {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Principal": {
+                "AWS": [f"arn:aws:iam::{A}:user/u{i}" for i in range(25_000)]}}]}},
+        "20,000 identity policies of one statement": {
+            "principal": user, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
+            "identityPolicies": [{"Statement": {"Effect": "Allow", "Action": "s3:*"}} for _ in range(20_000)]},
+        "a variable x 100,000 in a resource, 8 KB value": request(
+            [allow(resource="${k}" * 100_000)], context={"k": "a" * 8192}),
     }
-    print("hostile request files (CPU ms): read and check | first decision | next decision")
-    for label, data in cases.items():
-        text = json.dumps(data).encode()
-        start = time.process_time()
-        try:
-            request_, policy_set = load_request(text)
-        except RequestFileError as exc:
-            took = (time.process_time() - start) * 1000
-            print(f"  {label:48s} {len(text) / 2**20:4.2f} MiB  refused in {took:.0f} ms: {str(exc)[:70]}...")
-            continue
-        read = time.process_time()
-        evaluate(request_, policy_set)
-        first = time.process_time()
-        evaluate(request_, policy_set)
-        again = time.process_time()
-        ms = [(read - start) * 1000, (first - read) * 1000, (again - first) * 1000]
-        print(f"  {label:48s} {len(text) / 2**20:4.2f} MiB  {ms[0]:6.1f} | {ms[1]:6.1f} | {ms[2]:6.1f}")
+    return {label: json.dumps(data, separators=(",", ":")).encode() for label, data in cases.items()}
+
+
+def worst_cases() -> None:
+    """Hostile request files up to 1 MiB, timed as `xacct explain --request` takes them (CPU time,
+    so that a busy machine does not count): reading and checking the file (JSON, the policy
+    grammar, the budget), then its one decision; best of 5 runs. The target is 50 ms in all."""
+    from xacct.iam.request_file import RequestFileError, load_request
+
+    print("hostile request files, `xacct explain` (CPU ms, best of 5): read and check + decide = total")
+    worst = 0.0
+    for label, text in hostile_files().items():
+        runs = []
+        for _ in range(5):
+            start = time.process_time()
+            try:
+                request_, policy_set = load_request(text)
+            except RequestFileError as exc:
+                runs.append(((time.process_time() - start) * 1000, None, str(exc)))
+                continue
+            read = time.process_time()
+            evaluate(request_, policy_set, once=True)
+            runs.append(((read - start) * 1000, (time.process_time() - read) * 1000, None))
+        read_ms, decide_ms, refusal = min(runs, key=lambda r: r[0] + (r[1] or 0))
+        total = read_ms + (decide_ms or 0)
+        worst = max(worst, total)
+        if refusal:
+            print(f"  {label:48s} {len(text) / 2**20:4.2f} MiB  refused in {total:5.1f} ms: {refusal[:60]}...")
+        else:
+            print(f"  {label:48s} {len(text) / 2**20:4.2f} MiB  {read_ms:5.1f} + {decide_ms:5.1f} = {total:5.1f}")
+    print(f"worst: {worst:.1f} ms (target: under 50 ms)")
 
 
 def gate_ratio(rounds: int = 300) -> None:

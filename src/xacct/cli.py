@@ -97,7 +97,7 @@ def demo() -> None:
     sys.exit(run_demo())
 
 
-from .commands import ami, doctor, executions, explain, run, sandbox, signal, stop  # noqa: E402  (commands register on `cli`)
+from .commands import ami, doctor, executions, explain, report, run, sandbox, signal, stop  # noqa: E402  (commands register on `cli`)
 
 cli.add_command(run.run)
 cli.add_command(executions.executions)
@@ -107,6 +107,7 @@ cli.add_command(explain.explain)
 cli.add_command(sandbox.sandbox)
 cli.add_command(doctor.doctor)
 cli.add_command(ami.ami)
+cli.add_command(report.report)
 
 
 def main() -> None:

@@ -6,8 +6,9 @@ run the command on them as a user would.
 it the ways fuzzing found to matter: a node replaced by a value of the wrong type, nesting far
 deeper than any runbook (JSON and YAML, flow and block), numbers of 5,000 digits or out of any
 range, huge and negative timeoutSeconds, thousands of steps, nextStep cycles, references to
-nowhere, control characters, bytes that are not UTF-8, the same document written as JSON, and
-anchors and aliases that expand exponentially.
+nowhere, control characters, bytes that are not UTF-8, the same document written as JSON,
+anchors and aliases that expand exponentially, and allowedPatterns that backtrack against long
+defaults.
 
 `run_validate(data)` runs `xacct validate FILE --output json` in process and checks what every
 input must get: no exception but SystemExit, valid JSON on stdout, no internal error (E0000).
@@ -349,6 +350,30 @@ def templates(draw) -> str:
     return draw(_written(template))
 
 
+# Patterns that backtrack in a regular expression engine (a repeat of overlapping alternatives,
+# nested repeats), Java's syntax, and patterns `re` or `regex` cannot compile.
+PATTERNS = st.sampled_from([
+    "^(a|aa)+$", "^(a+)+$", "(a|a)*b", "^(\\w+\\s?)*$", "(.*a){30}", "^(a?){40}a{40}$", "^\\d++$", "^(?>a|ab)c$",
+    "^\\p{L}+$", "[a-z&&[^x]]", "(" * 300 + ")" * 300, "a{99999999999}", "(?<n>a)\\k<n>", "\\", "[",
+])
+PATTERN_VALUES = st.builds(lambda n, tail: "a" * n + tail, st.integers(0, 5000), st.sampled_from(["", "b", "!", " "]))
+
+
+@st.composite
+def allowed_patterns(draw) -> str:
+    """A parameter whose default is checked against a hostile allowedPattern: W1005 when the
+    check cannot be told in time, never a hang."""
+    runbook = copy.deepcopy(draw(st.sampled_from([r for s in SEEDS for r in _runbooks(s)])))
+    parameters = runbook.setdefault("parameters", {}) if isinstance(runbook.get("parameters", {}), dict) else {}
+    for i in range(draw(st.integers(1, 8))):
+        kind = draw(st.sampled_from(["String", "StringList"]))
+        default = draw(PATTERN_VALUES)
+        parameters[f"Fuzzed{i}"] = {"type": kind, "allowedPattern": draw(PATTERNS),
+                                    "default": [default] * draw(st.integers(1, 5)) if kind == "StringList" else default}
+    runbook["parameters"] = parameters
+    return draw(_written(runbook))
+
+
 YAMLISH = st.text(alphabet=st.sampled_from(list(":{}[]-!&*#|>'\"\n\t %$ab01.,?@`\\")), max_size=20)
 
 
@@ -361,7 +386,7 @@ def text_mutations(draw) -> str:
 
 MUTANTS = st.one_of(
     wrong_types(), deep_nesting(), big_numbers(), step_properties(), many_steps(), cyclic_flow(),
-    dangling_references(), control_characters(), alias_bombs(), templates(), text_mutations(),
+    dangling_references(), control_characters(), alias_bombs(), templates(), text_mutations(), allowed_patterns(),
 )
 
 

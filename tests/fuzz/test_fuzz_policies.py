@@ -56,3 +56,19 @@ def test_wrong_types_in_a_policy_document_are_refused_or_evaluated(index, value,
     for caller in (Caller(seed["principal"]), Caller("*"), Caller("ssm.amazonaws.com")):
         request = Request(caller, seed["action"], seed.get("resource", "*"), None, {"aws:username": ["alice"]})
         evaluate(request, PolicySet(identity=[policy], resource=policy, boundaries=[policy], scps=[[policy]]))
+
+
+@SETTINGS
+@given(data=STRUCTURAL)
+def test_a_decision_made_once_is_the_compiled_one(data):
+    """`xacct explain` matches each statement as written (once=True); the sandbox gate compiles
+    them: both must decide alike, down to the deciding statements and the near misses."""
+    try:
+        request, policies = load_request(data)
+    except RequestFileError:
+        return
+    once = evaluate(request, policies, once=True)
+    compiled = evaluate(*load_request(data))
+    assert (once.decision, once.layer, once.missing) == (compiled.decision, compiled.layer, compiled.missing)
+    assert [s.ref for s in once.statements] == [s.ref for s in compiled.statements]
+    assert [str(n) for n in once.notes] == [str(n) for n in compiled.notes]

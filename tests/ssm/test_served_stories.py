@@ -141,3 +141,75 @@ def test_s1_over_http_four_targets_fail_on_the_iam_name_of_put_bucket_encryption
     assert {d["FailureMessage"].split("assumed-role/")[0].rsplit(" ", 1)[0] for d in denied} == {
         "Step fails when it is Execute/Cancelling action. An error occurred (AccessDenied) when calling the "
         "PutBucketEncryption operation: User:"}
+
+
+# -- S2, S3 and S4 through the AWS CLI ------------------------------------------------------------
+# S2 (the partner account launches from the shared AMI, through the AWS CLI against the served
+# s2-share-ami world) is tests/scenarios/test_s2_share_ami.py::
+# test_steps_1_and_2_the_association_made_the_ami_and_the_partner_launches_it; S4 (the bare
+# AccessDenied without MFA, success with --serial-number/--token-code, a wrong code refused) is
+# tests/sandbox/test_serve_awscli.py. Neither is repeated here.
+S3_REGION = "us-east-1"
+CLIENT_ERROR = "Client.InternalError: Client error on launch"
+
+
+@pytest.fixture(scope="module")
+def served_s3(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("s3-served")
+    shutil.copy(WORLDS / "s3-encrypted-ami.yaml", folder / "world.yaml")
+    with serving(folder, "world.yaml") as (env, _):
+        yield env
+
+
+def aws_as(env, profile, *args):
+    result = subprocess.run([AWS, *args, "--profile", profile, "--region", S3_REGION, "--output", "json"],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout) if result.stdout.strip() else {}
+
+
+def test_s3_over_http_the_launch_from_the_encrypted_ami_ends_terminated_and_the_group_fails(served_s3):
+    """S3 steps 1 and 3 (tests/scenarios/test_s3_encrypted_ami.py in process): the key policy of
+    A's key does not mention B, so B's instance never runs, and B's Auto Scaling group records
+    the failed launches with AWS's text."""
+    env = served_s3
+    [image] = aws_as(env, "account-b-ops", "ec2", "describe-images", "--filters",
+                     "Name=name,Values=web-base-2026-11")["Images"]
+    assert image["OwnerId"] == "111111111111"
+    launched = aws_as(env, "account-b-ops", "ec2", "run-instances", "--image-id", image["ImageId"],
+                      "--instance-type", "t3.micro")["Instances"][0]["InstanceId"]
+    instance = aws_as(env, "account-b-ops", "ec2", "describe-instances", "--instance-ids",
+                      launched)["Reservations"][0]["Instances"][0]
+    assert instance["State"]["Name"] == "terminated"
+    assert instance["StateReason"] == {"Code": "Client.InternalError", "Message": CLIENT_ERROR}
+
+    template = aws_as(env, "account-b-ops", "ec2", "create-launch-template", "--launch-template-name", "web",
+                      "--launch-template-data", json.dumps({"ImageId": image["ImageId"], "InstanceType": "t3.micro"})
+                      )["LaunchTemplate"]["LaunchTemplateId"]
+    subnet = aws_as(env, "account-b-ops", "ec2", "describe-subnets")["Subnets"][0]["SubnetId"]
+    aws_as(env, "account-b-ops", "autoscaling", "create-auto-scaling-group", "--auto-scaling-group-name", "web",
+           "--min-size", "2", "--max-size", "2", "--desired-capacity", "2", "--vpc-zone-identifier", subnet,
+           "--launch-template", f"LaunchTemplateId={template},Version=$Latest")
+    group = aws_as(env, "account-b-ops", "autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names",
+                   "web")["AutoScalingGroups"][0]
+    assert [i for i in group["Instances"] if i["LifecycleState"] == "InService"] == []
+    activities = aws_as(env, "account-b-ops", "autoscaling", "describe-scaling-activities",
+                        "--auto-scaling-group-name", "web")["Activities"]
+    assert activities and activities[0]["StatusCode"] == "Failed"
+    assert activities[0]["StatusMessage"] == CLIENT_ERROR
+    assert activities[0]["Description"] == f"Launching a new EC2 instance.  Status Reason: {CLIENT_ERROR}"
+
+
+def test_owned_runbooks_are_listed_as_amazon_s_and_read_as_json_over_http(served):
+    """What `aws ssm list-documents --filters Key=Owner,Values=Amazon` and `get-document
+    --document-format JSON` show of the AWS-owned runbooks the stories run (S1's
+    AWS-EnableS3BucketEncryption, S2's AWS-CreateImage); the account's own runbook is Self's."""
+    env, _ = served
+    amazon = aws(env, "ssm", "list-documents", "--filters", "Key=Owner,Values=Amazon")["DocumentIdentifiers"]
+    assert {"AWS-CreateImage", "AWS-EnableS3BucketEncryption"} <= {d["Name"] for d in amazon}
+    assert {d["Owner"] for d in amazon} == {"Amazon"}
+    own = aws(env, "ssm", "list-documents", "--filters", "Key=Owner,Values=Self")["DocumentIdentifiers"]
+    assert [(d["Name"], d["Owner"]) for d in own] == [("InstallApp", "111111111111")]
+    document = aws(env, "ssm", "get-document", "--name", "AWS-CreateImage", "--document-format", "JSON")
+    assert document["DocumentFormat"] == "JSON"
+    assert json.loads(document["Content"])["schemaVersion"] == "0.3"

@@ -61,7 +61,7 @@ def explain(request_file, world_path, principal, action, resource, context_items
         sys.exit(2)
     from ..iam import evaluate
 
-    _show(request, evaluate(request, policies), output)
+    _show(request, evaluate(request, policies, once=True), output)  # one decision: nothing to compile for
 
 
 def _echo(text: str, err: bool = False) -> None:

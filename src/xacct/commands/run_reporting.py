@@ -1,4 +1,4 @@
-"""`xacct run --notify ... --notify-on ... --log-group ...`: where a run reports besides the
+"""`xacct run --notify ... --notify-on ... --log-group ... --report ...`: where a run reports besides the
 terminal and the store. The options are declared here, in one block, and reach `run` as keyword
 arguments; `start_reporting` takes them from there, attaches the listeners, and makes sure what
 they queued is sent when the command ends (whatever way it ends)."""
@@ -10,7 +10,7 @@ import sys
 
 import click
 
-OPTION_NAMES = ("notify", "notify_on", "log_group")
+OPTION_NAMES = ("notify", "notify_on", "log_group", "report")
 
 
 def _destinations(ctx, param, values):
@@ -46,6 +46,8 @@ def reporting_options(command):
         click.option("--log-group", metavar="NAME", callback=_log_group,
                      help="Also write each execution's step log to this CloudWatch Logs group: a stream named by "
                           "execution ID, in the execution's own account and Region, with its credentials."),
+        click.option("--report", "report", metavar="FILE.html", type=click.Path(dir_okay=False),
+                     help="When the run ends, write its HTML report here (as `xacct report ID -o FILE.html`)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -55,9 +57,11 @@ def reporting_options(command):
 def start_reporting(ctx: click.Context, store, cloud, region: str, options: dict) -> None:
     """Take this module's options out of `options` (run's keyword arguments) and attach what they
     ask for to `store`; what is queued is sent when the command's context closes."""
-    notify, notify_on, log_group = (options.pop(name, None) for name in OPTION_NAMES)
+    notify, notify_on, log_group, report = (options.pop(name, None) for name in OPTION_NAMES)
     if notify_on not in (None, "failure") and not notify:
         raise click.UsageError("--notify-on goes with --notify")
+    if report:
+        _report_when_done(ctx, store, report)
     if not notify and not log_group:
         return
     caller = cloud.identity(cloud.caller_credentials(), region)
@@ -84,3 +88,38 @@ def start_reporting(ctx: click.Context, store, cloud, region: str, options: dict
                 store.listeners.remove(listener)
 
     ctx.call_on_close(finish)
+
+
+class _FirstTopLevel:
+    """A store listener that notes the first top-level execution this command writes to: the run
+    (ExecutionStarted goes through no listener, so the run's next event names it)."""
+
+    def __init__(self, store) -> None:
+        self.store, self.execution_id = store, None
+
+    def __call__(self, execution_id, kind, step, data) -> None:
+        if self.execution_id is None:
+            row = self.store.execution(execution_id)
+            if row is not None and row["parent_id"] is None:
+                self.execution_id = execution_id
+
+
+def _report_when_done(ctx: click.Context, store, path: str) -> None:
+    """`--report`: the run's HTML report, written from the store when the command ends (a run
+    that never started has none)."""
+    watch = _FirstTopLevel(store)
+    store.listeners.append(watch)
+
+    def write() -> None:
+        from ..results.report_html import write_report
+
+        if watch in store.listeners:
+            store.listeners.remove(watch)
+        if watch.execution_id is None:
+            return
+        try:
+            click.echo(f"Report written to {write_report(store, watch.execution_id, path)}", err=True)
+        except OSError as exc:
+            click.echo(f"xacct: warning: cannot write the report {path}: {exc.strerror or exc}", err=True)
+
+    ctx.call_on_close(write)

@@ -55,6 +55,8 @@ def chapter(store) -> bool:
                        f"{detail['Status']} ({detail.get('xacct:FailureMessage', '')})")
     finally:
         listener.close()
+    report = _write_report(store, first["AutomationExecutionId"])
+    click.echo(f"\n  The run as a page (xacct report {first['AutomationExecutionId'][:8]}): {report}")
 
     click.echo("\n2. The fix: each execution role gets the statements xacct gave, one per bucket:")
     for member in MEMBERS:
@@ -76,7 +78,7 @@ def chapter(store) -> bool:
     return (failed == "Failed" and [s["StepStatus"] for s in first["StepExecutions"]] == ["Failed"] * 4
             and denied in step.get("FailureMessage", "") and "PutBucketEncryption" in (why.get("cause") or "")
             and any(e["detail"]["Status"] == "Failed" for e in received)
-            and fixed == "Success" and len(encrypted) == 4 and all(encrypted.values()))
+            and fixed == "Success" and len(encrypted) == 4 and all(encrypted.values()) and os.path.exists(report))
 
 
 def _build(cloud, region):
@@ -130,6 +132,13 @@ def _run(cloud, store, ops, region, notify: str | None = None):
     result = automation_execution(store, fanout.parent.id)
     click.echo("\n".join("  " + line for line in matrix(result["StepExecutions"]).splitlines()))
     return status, result
+
+
+def _write_report(store, execution_id: str) -> str:
+    """The failed run's HTML report, in the temporary folder: the demo's store is gone after it."""
+    from ..results.report_html import write_report
+
+    return write_report(store, execution_id, os.path.join(tempfile.gettempdir(), "xacct-demo-s1-report.html"))
 
 
 def _encryption_steps(store, parent_id: str) -> list[dict]:

@@ -7,6 +7,7 @@ read becomes a finding with its line and column, so one bad file never hides the
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,9 +17,15 @@ from .parse import LIMIT, ParseError, Parsed, parse_text
 from .positions import Mark, Positions, shifted
 from .values import is_intrinsic
 
-# SSM refuses documents over 64 KB ("Creating SSM document content"); CloudFormation templates
-# may be 1 MB. Anything much larger is not a runbook, and parsing it would only cost time.
+# SSM refuses document content over 64 KB: CreateDocument's Content "must not exceed 64KB" and it
+# answers MaxDocumentSizeExceeded, "The size limit of a document is 64 KB" (SSM API Reference,
+# CreateDocument). A runbook file over it is refused before it is parsed (which takes 0.7 s a MB),
+# and so is each runbook of a template, whose file may hold several.
+MAX_DOCUMENT_BYTES = 64 * 1024
+# A CloudFormation template is at most 1 MB ("AWS CloudFormation quotas"); a file much larger is
+# neither a template nor a runbook, and parsing it would only cost time.
 MAX_FILE_BYTES = 4 * 1024 * 1024
+TEMPLATE_TYPE = "AWS::SSM::Document"  # the resource type a template's runbooks are in
 
 
 class UnreadableInput(Exception):
@@ -57,9 +64,9 @@ def read_text(path: str) -> str | Finding:
                 path,
                 Mark(1, 1),
                 "E0002",
-                f"file is {size / 1048576:.1f} MB; an SSM document may be at most 64 KB and a "
-                f"CloudFormation template 1 MB, so xacct reads no file over "
-                f"{MAX_FILE_BYTES // 1048576} MB",
+                f"file is {size / 1048576:.1f} MB; SSM refuses document content over "
+                f"{MAX_DOCUMENT_BYTES // 1024} KB and CloudFormation templates over 1 MB, so xacct "
+                f"reads no file over {MAX_FILE_BYTES // 1048576} MB",
             )
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -100,9 +107,25 @@ def load_file(path: str) -> Loaded:
     return load_text(path, text)
 
 
+def _size(text: str) -> int:
+    """The bytes of `text` in UTF-8, as SSM counts Content."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def _too_large(size: int) -> str:
+    return (f"the document is {size / 1024:,.1f} KB; SSM refuses document content over "
+            f"{MAX_DOCUMENT_BYTES // 1024} KB (CreateDocument: MaxDocumentSizeExceeded)")
+
+
 def load_text(path: str, text: str) -> Loaded:
     """Every Automation document in `text`, read as if it were the file at `path`."""
     loaded = Loaded(path)
+    if len(text) > MAX_DOCUMENT_BYTES // 4 and TEMPLATE_TYPE not in text:
+        # a runbook itself (a template holds its runbooks in AWS::SSM::Document resources)
+        size = _size(text)
+        if size > MAX_DOCUMENT_BYTES:
+            loaded.findings.append(_finding(path, Mark(1, 1), "E0002", _too_large(size)))
+            return loaded
     try:
         parsed = parse_any(path, text)
     except ParseError as exc:
@@ -113,6 +136,8 @@ def load_text(path: str, text: str) -> Loaded:
     data = parsed.data
     if is_template(data):
         _load_template(loaded, text, parsed)
+    elif len(text) > MAX_DOCUMENT_BYTES // 4 and _size(text) > MAX_DOCUMENT_BYTES:  # a runbook that names the type
+        loaded.findings.append(_finding(path, Mark(1, 1), "E0002", _too_large(_size(text))))
     else:
         loaded.documents.append(Source(path, data, parsed.positions))
     return loaded
@@ -162,7 +187,11 @@ def _load_template(loaded: Loaded, text: str, parsed: Parsed) -> None:
             sub = content["Fn::Sub"]
             content = sub[0] if isinstance(sub, list) and sub else sub
             base = base + (("Fn::Sub", 0) if isinstance(sub, list) else ("Fn::Sub",))
-        if isinstance(content, str):
+        size = _content_size(content)
+        if size > MAX_DOCUMENT_BYTES:
+            loaded.findings.append(_finding(loaded.path, parsed.positions.of(base), "E0002",
+                                            f"{logical_id}: Content: {_too_large(size)}"))
+        elif isinstance(content, str):
             _load_embedded(loaded, text, parsed, logical_id, base, content)
         elif isinstance(content, dict) and not is_intrinsic(content):
             loaded.documents.append(
@@ -180,6 +209,19 @@ def _load_template(loaded: Loaded, text: str, parsed: Parsed) -> None:
                     ", which xacct cannot evaluate; the runbook was not checked",
                 )
             )
+
+
+def _content_size(content: Any) -> int:
+    """The size of a template's runbook as SSM receives it: the string, or the mapping as the
+    JSON CloudFormation sends (0 for what it cannot tell)."""
+    if isinstance(content, str):
+        return _size(content)
+    if isinstance(content, (dict, list)):
+        try:
+            return _size(json.dumps(content, separators=(",", ":"), ensure_ascii=False, default=str))
+        except (ValueError, RecursionError):  # a value JSON cannot write, or nesting past its reach
+            return 0
+    return 0
 
 
 def _load_embedded(loaded: Loaded, text: str, parsed: Parsed, logical_id: str, base, content: str) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any, Callable
 
 from ..document.model import Document, Parameter
+from ..document.patterns import compile_pattern, search
 from ..document.references import REFERENCE
 from ..document.types import resource_pattern, value_type
 from .errors import ExecutionRejected
@@ -70,6 +72,13 @@ def convert(param: Parameter, raw: Any) -> Any:
     raise _reject(f"Parameter '{name}' has an unknown type {param.type!r}.")
 
 
+@lru_cache(maxsize=256)
+def _compiled(pattern: str):
+    """The pattern compiled as validation compiles it (the `regex` package, Java-like syntax, a
+    search with a time limit: document/patterns.py), or None when it cannot be."""
+    return compile_pattern(pattern).pattern
+
+
 def check_constraints(param: Parameter, value: Any) -> None:
     items = value if isinstance(value, list) else [value]
     if param.allowed_values is not None:
@@ -80,8 +89,19 @@ def check_constraints(param: Parameter, value: Any) -> None:
                 listed = ", ".join(str(v) for v in param.allowed_values)
                 raise _reject(f'Parameter "{param.name}" has value "{item}" not found in [{listed}].')
     for pattern in filter(None, (param.allowed_pattern, resource_pattern(param.type))):
+        compiled = _compiled(pattern)
         for item in items:
-            if isinstance(item, str) and not re.search(pattern, item):
+            if not isinstance(item, str):
+                continue
+            if compiled is None:
+                raise _reject(f'Parameter "{param.name}" has an allowedPattern that is not a valid regular expression: '
+                              f'"{pattern}".')
+            found = search(compiled, item)
+            if found is None:
+                # a pattern that backtracks (or that validation already refused) cannot hold up the start
+                raise _reject(f'Parameter "{param.name}" has value "{item}" that could not be checked against '
+                              f'"{pattern}" in time.')
+            if not found:
                 raise _reject(f'Parameter "{param.name}" has value "{item}" not matching "{pattern}".')
     if isinstance(value, list):
         if param.min_items is not None and len(value) < param.min_items:

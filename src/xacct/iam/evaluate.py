@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import once
+from .conditions import compile_condition, failed_test
 from .context import RequestContext
 from .policy import Policy, Statement
 from .principals import Caller
@@ -32,7 +34,8 @@ class Request:
     action: str
     resource: str = "*"
     resource_account: str | None = None
-    context: dict[str, list[str]] = field(default_factory=dict)  # condition keys, any case
+    # condition keys, any case, to their values: text, or numbers and booleans, read as text
+    context: dict[str, list] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,9 +93,10 @@ class _Layer:
 class _Asked:
     """What every statement is compared with, prepared once per decision."""
 
-    __slots__ = ("action", "resource", "parts", "caller", "context")
+    __slots__ = ("action", "resource", "parts", "caller", "context", "once")
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Request, once: bool = False) -> None:
+        self.once = once
         self.action = request.action.lower()  # actions ignore case
         self.resource = request.resource
         self.parts = split_arn(request.resource)
@@ -111,17 +115,25 @@ def _scan(name: str, policies, asked: _Asked, *, with_principal: bool) -> _Layer
     action, resource, parts, context = asked.action, asked.resource, asked.parts, asked.context
     for policy in policies:
         for statement in policy.statements_for(action):
-            compiled = statement.compiled
-            # (matches_resource and failed_condition, inlined: this loop is the evaluator's hot path)
-            resources = compiled.resources
-            if resources is not None and resources.match(resource, parts, context) == compiled.not_resource:
-                continue
-            how = None
-            if with_principal:
-                how = compiled.names(asked.caller)
-                if how is None:
+            if asked.once:
+                if not once.matches_resource(statement, resource, parts, context):
                     continue
-            failed = compiled.failed_condition(context) if statement.condition else None
+                how = once.names(statement, asked.caller) if with_principal else None
+                if with_principal and how is None:
+                    continue
+                failed = failed_test(compile_condition(statement.condition), context) if statement.condition else None
+            else:
+                compiled = statement.compiled
+                # (matches_resource and failed_condition, inlined: this loop is the gate's hot path)
+                resources = compiled.resources
+                if resources is not None and resources.match(resource, parts, context) == compiled.not_resource:
+                    continue
+                how = None
+                if with_principal:
+                    how = compiled.names(asked.caller)
+                    if how is None:
+                        continue
+                failed = compiled.failed_condition(context) if statement.condition else None
             if failed is not None:
                 if statement.effect == "Allow":
                     layer.near.append(NearMiss(statement, name, failed.operator, failed.key, failed.wants,
@@ -134,8 +146,11 @@ def _scan(name: str, policies, asked: _Asked, *, with_principal: bool) -> _Layer
     return layer
 
 
-def evaluate(request: Request, policies: PolicySet) -> Decision:
-    asked = _Asked(request)
+def evaluate(request: Request, policies: PolicySet, *, once: bool = False) -> Decision:
+    """The decision on `request`. `once`: the policies are decided this once (`xacct explain`),
+    so each statement is matched as it is written rather than compiled for the next time
+    (once.py); the decision is the same."""
+    asked = _Asked(request, once)
     caller = request.caller
     resource_name = RESOURCE_LAYERS.get(policies.resource_kind, "resource")
     identity = _scan("identity", policies.identity, asked, with_principal=False)

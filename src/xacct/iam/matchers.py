@@ -1,7 +1,8 @@
-"""A statement compiled for evaluation: its actions, resources, principal and condition read once
-into matchers, so that a decision does set look-ups and linear-time glob matches instead of
-re-reading the policy. Matchers are shared by content (an LRU cache), because the sandbox gate
-reads the same policies afresh for every call it decides."""
+"""A statement compiled for evaluation: its resources, principal and condition read once into
+matchers, so that a decision does set look-ups and linear-time glob matches instead of re-reading
+the policy (which statements an action reaches, the policy remembers: once.covers). Matchers are
+shared by content (an LRU cache), because the sandbox gate reads the same policies afresh for
+every call it decides."""
 
 from __future__ import annotations
 
@@ -32,34 +33,6 @@ def _shared(build):
         return build(patterns, *more) if _length(patterns) > _CACHED_SIZE else cached(patterns, *more)
 
     return get
-
-
-class ActionMatcher:
-    """Action or NotAction: exact names in a set (lowercased: actions ignore case), `prefix*`
-    patterns in one str.startswith, the rest as compiled globs."""
-
-    __slots__ = ("negated", "everything", "names", "prefixes", "globs")
-
-    def __init__(self, patterns: tuple[str, ...], negated: bool = False) -> None:
-        self.negated = negated  # NotAction
-        self.everything = "*" in patterns
-        self.names = frozenset(p.lower() for p in patterns if _plain(p))
-        globs = [compile_glob(p, ignore_case=True) for p in patterns if not _plain(p)]
-        self.prefixes = tuple(g.prefix for g in globs if g.prefix is not None)
-        self.globs = tuple(g for g in globs if g.prefix is None)
-
-    def match(self, action: str) -> bool:
-        """Whether a pattern matches `action` (lowercased)."""
-        if self.everything or action in self.names or (self.prefixes and action.startswith(self.prefixes)):
-            return True
-        for pattern in self.globs:
-            if pattern.match_folded(action):
-                return True
-        return False
-
-    def covers(self, action: str) -> bool:
-        """Whether the statement is about `action` (lowercased): Action matches, NotAction does not."""
-        return self.match(action) != self.negated
 
 
 class ResourceMatcher:
@@ -107,13 +80,7 @@ class ResourceMatcher:
         return False
 
 
-_actions = _shared(ActionMatcher)
 _resources = _shared(ResourceMatcher)
-
-
-def action_matcher(statement) -> ActionMatcher:
-    """The matcher of a statement's Action or NotAction."""
-    return _actions(statement.actions or statement.not_actions, not statement.actions)
 
 
 class CompiledStatement:

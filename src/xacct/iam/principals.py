@@ -76,7 +76,7 @@ def _values(value) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def _account_named(value: str) -> str | None:
+def account_named(value: str) -> str | None:
     """The account an AWS principal of `123456789012` or `arn:...:root` names, else None."""
     if ACCOUNT_ID.fullmatch(value):
         return value
@@ -97,7 +97,7 @@ class PrincipalMatcher:
         entries = principal if isinstance(principal, dict) else {}
         aws = []
         for name in _values(entries.get("AWS")):
-            account = _account_named(name)
+            account = account_named(name)
             aws.append(("everyone", name) if name == "*" else ("account", account) if account else ("arn", name))
         self.aws = tuple(aws)
         self.services = frozenset(_values(entries.get("Service")))

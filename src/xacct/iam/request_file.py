@@ -7,7 +7,8 @@
      "sessionPolicy": POLICY, "scps": [[POLICY, ...], ...], "rcps": [[POLICY, ...], ...]}
 
 A POLICY is a policy document, or {"name": "...", "document": {...}} to give it a name. A context
-value is a string, a number or a boolean (compared as "5", "true"), or a list of them.
+value is a string, a number or a boolean (compared as "5", "true"), or a list of them; the
+request keeps them as given, and a condition reads them as text.
 
 Every key is checked for its type, so that a file gives either a decision or a RequestFileError
 that names the key; the JSON itself is read by json_text (size, encoding, depth, huge numbers),
@@ -16,9 +17,10 @@ and the matching a decision would take is counted first (budget.py).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from .budget import MAX_WORK, heaviest
+from .budget import MAX_WORK, POLICY_UNITS, work
 from .evaluate import PolicySet, Request
 from .json_text import JsonTextError, loads
 from .policy import Policy, PolicyError, parse_policy, shown
@@ -66,21 +68,25 @@ def _text(data: dict, key: str, *, required: bool = False) -> str | None:
     return value
 
 
-def _context(value: Any) -> dict[str, list[str]]:
-    """Condition keys to their values as text."""
+_SCALARS = {str, int, float, bool, Decimal}  # what JSON gives for a string, a number or a boolean
+
+
+def _context(value: Any) -> dict[str, list]:
+    """Condition keys to their values, as the file gives them: RequestContext reads a key's values
+    as text when a condition asks, so that a key of 500,000 numbers no statement reads costs no
+    more than its check, a C-level look at the types."""
     if not isinstance(value, dict):
         raise RequestFileError(f"context: a map of condition keys to values is expected, not {kind(value)}")
     context = {}
     for key, values in value.items():
-        texts = []
-        for position, item in enumerate(values if isinstance(values, list) else [values]):
-            text = as_text(item)
-            if text is None:
-                at = f"[{position}]" if isinstance(values, list) else ""
-                raise RequestFileError(f"context: {shown(key)}{at} is {kind(item)}; a context value is a string, "
-                                       "a number, a boolean, or a list of them")
-            texts.append(text)
-        context[key] = texts
+        items = values if isinstance(values, list) else [values]
+        if not set(map(type, items)) <= _SCALARS:
+            for position, item in enumerate(items):
+                if as_text(item) is None:
+                    at = f"[{position}]" if isinstance(values, list) else ""
+                    raise RequestFileError(f"context: {shown(key)}{at} is {kind(item)}; a context value is a "
+                                           "string, a number, a boolean, or a list of them")
+        context[key] = items
     return context
 
 
@@ -94,6 +100,22 @@ def _levels(data: dict, key: str) -> list[list[Policy]]:
     return levels
 
 
+def _count_policies(data: dict) -> None:
+    """Refuse a file of more policies than a decision may read (POLICY_UNITS each), before
+    reading any: 20,000 policies of one statement fit in 1 MiB, and reading them takes longer
+    than deciding on what they say."""
+    counts = {key: len(data[key]) for key in ("identityPolicies", "permissionsBoundaries")
+              if isinstance(data.get(key), list)}
+    for key in ("scps", "rcps"):
+        if isinstance(data.get(key), list):
+            counts[key] = sum(len(level) for level in data[key] if isinstance(level, list))
+    total = sum(counts.values()) + 2
+    if total * POLICY_UNITS > MAX_WORK:
+        most = max(counts, key=counts.__getitem__)
+        raise RequestFileError(f"{most}: {counts[most]:,} policies; a request may bring at most "
+                               f"{MAX_WORK // POLICY_UNITS - 2:,} in all, more than IAM applies to any one request")
+
+
 def load_request(source: str | bytes) -> tuple[Request, PolicySet]:
     """The request and its policies from the file's bytes (or text); RequestFileError otherwise."""
     try:
@@ -105,6 +127,7 @@ def load_request(source: str | bytes) -> tuple[Request, PolicySet]:
     unknown = sorted(set(data) - KEYS)
     if unknown:
         raise RequestFileError(f"unknown key {shown(unknown[0])} (known: {', '.join(sorted(KEYS))})")
+    _count_policies(data)
     principal, action = _text(data, "principal", required=True), _text(data, "action", required=True)
     resource = _text(data, "resource")
     kind_given = _text(data, "resourceKind")
@@ -124,9 +147,9 @@ def load_request(source: str | bytes) -> tuple[Request, PolicySet]:
     )
     request = Request(Caller(principal, _text(data, "principalRoleArn")), action,
                       "*" if resource is None else resource, _text(data, "resourceAccount"), context)
-    work, heaviest_statement = heaviest(request, policies)
-    if work > MAX_WORK:
-        raise RequestFileError(f"{heaviest_statement.ref}: the request needs about {work:,} comparisons of policy "
-                               f"values with request values, more than the {MAX_WORK:,} a decision may take; "
-                               "this statement needs the most")
+    units, heaviest = work(request, policies)
+    if units > MAX_WORK:
+        raise RequestFileError(f"{heaviest}: the request needs about {units:,} units of matching (comparisons of "
+                               f"policy values with request values, characters scanned, statements read), more "
+                               f"than the {MAX_WORK:,} a decision may take; this policy needs the most")
     return request, policies

@@ -4,19 +4,24 @@ Region does not reach into the account ("IAM JSON policy elements: Action / Reso
 
 IAM's wildcards need no backtracking, and a regular expression does: `.*a.*a.*a...b` against a
 long run of `a`s takes time growing with the value's length to the power of the number of stars
-in Python's `re`. A pattern is instead cut at its `*`s into segments of fixed length (literal text
-with `?` holes). The first segment must match at the start, the last at the end, and each middle
-one is placed leftmost, after the one before it: leftmost placement leaves the most room to the
-rest, so no other placement is ever worth trying. A segment of plain text is found with
-`str.find`, so a match is a few scans of the value. A segment with `?` holes is found from one of
+in Python's `re`. A pattern is instead cut at its `*`s into parts of fixed length (literal text,
+or text with `?` holes). The first part must match at the start, the last at the end, and each
+middle one is placed leftmost, after the one before it: leftmost placement leaves the most room
+to the rest, so no other placement is ever worth trying. A part of plain text is found with
+`str.find`, so a match is a few scans of the value. A part with `?` holes is found from one of
 its pieces and checked piece by piece where that one lands: at worst (value length x pieces),
-never more.
+which a request file's budget counts (budget.py, placed_checks).
+
+A pattern met once (`xacct explain` makes one decision) is matched as written (match_once,
+arn_match_once): cut with one `str.split` and placed, without building a Glob to keep.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate, count
+from operator import add
 
 # A `*` or `?` that came from `${*}`, `${?}` or from a variable's value is literal (variables.py).
 LITERAL_STAR, LITERAL_QMARK = "\x00STAR\x00", "\x00QMARK\x00"
@@ -29,154 +34,220 @@ _COUNTED_PIECES = 8
 
 
 class _Segment:
-    """The part of a pattern between two `*`: `length` characters, of which `pieces` are literal
-    text at fixed offsets and the rest are `?`."""
+    """The part of a pattern between two `*` that holds `?`: `length` characters, of which the
+    `texts` are literal at their `offsets` and the rest are `?`."""
 
-    __slots__ = ("length", "pieces", "distinct")
+    __slots__ = ("length", "offsets", "texts", "distinct")
 
     def __init__(self, items: list) -> None:
-        pieces, offset = [], 0
+        offsets, texts, offset = [], [], 0
         for item in items:  # a str is literal text, an int that many `?`
             if isinstance(item, int):
                 offset += item
-            elif pieces and pieces[-1][0] + len(pieces[-1][1]) == offset:
-                pieces[-1] = (pieces[-1][0], pieces[-1][1] + item)  # text after text (a literal mark)
+            elif texts and offsets[-1] + len(texts[-1]) == offset:
+                texts[-1] += item  # text after text (a literal mark)
                 offset += len(item)
             else:
-                pieces.append((offset, item))
+                offsets.append(offset)
+                texts.append(item)
                 offset += len(item)
-        self.length = offset
-        if len(pieces) > 1:
-            # longest first: a long piece is the likeliest to tell a wrong place at once
-            pieces.sort(key=lambda p: -len(p[1]))
-            self.distinct = len({text for _, text in pieces})
-        else:
-            self.distinct = len(pieces)
-        self.pieces = tuple(pieces)
+        self._keep(offset, offsets, texts)
 
     @classmethod
-    def of_text(cls, text: str) -> "_Segment":
-        """A segment of plain text (the common case, built without the general loop)."""
+    def of_part(cls, part: str) -> "_Segment":
+        """The segment of `part`, text with `?` holes (the common case: no literal marks). Built
+        with C-level steps, because a hostile pattern holds hundreds of thousands of holes."""
         segment = cls.__new__(cls)
-        segment.length, segment.distinct = len(text), 1 if text else 0
-        segment.pieces = ((0, text),) if text else ()
+        texts = part.split("?")
+        # texts[i] starts after the texts before it and one `?` after each
+        offsets = list(map(add, accumulate(map(len, texts), initial=0), count()))
+        kept = [index for index, text in enumerate(texts) if text]
+        segment._keep(len(part), [offsets[i] for i in kept], [texts[i] for i in kept])
         return segment
+
+    def _keep(self, length: int, offsets: list[int], texts: list[str]) -> None:
+        self.length, self.offsets, self.texts = length, tuple(offsets), tuple(texts)
+        self.distinct = len(set(texts))
 
     def at(self, value: str, position: int) -> bool:
         """Whether the segment matches `value` at `position` (which leaves room for it)."""
-        for offset, text in self.pieces:
-            if not value.startswith(text, position + offset):
-                return False
-        return True
+        return all(map(value.startswith, self.texts, map(position.__add__, self.offsets)))
 
     def find(self, value: str, start: int, end: int) -> int:
-        """The leftmost position p >= start where the segment matches and ends by `end`; -1."""
+        """The leftmost position p >= start where the segment matches and ends by `end`; -1.
+        Each place tried costs up to one comparison per piece: at worst (places x pieces), which
+        the budget of a request file counts (budget.py)."""
         last = end - self.length
         if last < start:
             return -1
-        pieces = self.pieces
-        if not pieces:
+        offsets, texts = self.offsets, self.texts
+        if not texts:
             return start  # only `?`: any position with room will do
-        anchor = pieces[0]
-        if len(pieces) > 1 and self.distinct <= _COUNTED_PIECES:
-            # `?` between pieces: look for the rarest piece, and give up at once on a missing one
+        anchor = max(range(len(texts)), key=lambda i: len(texts[i])) if len(texts) > 1 else 0
+        if 1 < len(texts) and self.distinct <= _COUNTED_PIECES:
+            # look for the rarest piece, and give up at once on a missing one
             counts = {}
-            for offset, text in pieces:
+            for offset, text in zip(offsets, texts):
                 if text not in counts:
                     counts[text] = value.count(text, start + offset, last + offset + len(text))
             if not all(counts.values()):
                 return -1
-            anchor = min(pieces, key=lambda p: counts[p[1]])
-        offset, text = anchor
+            anchor = min(range(len(texts)), key=lambda i: counts[texts[i]])
+        offset, text = offsets[anchor], texts[anchor]
         stop = last + offset + len(text)
-        others = tuple(p for p in pieces if p is not anchor)
+        startswith = value.startswith
         while True:
             found = value.find(text, start + offset, stop)
             if found < 0:
                 return -1
             position = found - offset
-            for other_offset, other in others:
-                if not value.startswith(other, position + other_offset):
-                    break
-            else:
+            if all(map(startswith, texts, map(position.__add__, offsets))):
                 return position
             start = position + 1
 
 
-def _text(segment: _Segment) -> str | None:
-    """A segment's text when it has no `?`, else None."""
-    if not segment.pieces:
-        return "" if segment.length == 0 else None
-    offset, text = segment.pieces[0]
-    return text if len(segment.pieces) == 1 and len(text) == segment.length else None
+def _placed(parts: list[str], value: str) -> bool:
+    """Whether `value` matches a pattern of plain text cut at its `*`s into `parts` (at least
+    two): the first at the start, the last at the end, each middle one leftmost after the one
+    before it, with `str.find`."""
+    first, last = parts[0], parts[-1]
+    end = len(value) - len(last)
+    if end < len(first) or not value.startswith(first) or not value.endswith(last):
+        return False
+    start, find = len(first), value.find
+    for index in range(1, len(parts) - 1):
+        part = parts[index]
+        if part:
+            found = find(part, start, end)
+            if found < 0:
+                return False
+            start = found + len(part)
+    return True
+
+
+def placed_checks(pattern: str) -> int:
+    """At most how many piece comparisons matching `pattern` takes per character of the value:
+    a segment with `?` between two `*`s is placed by search and may be tried at every place, one
+    comparison per piece (the pieces of a segment are at most its `?`s plus one); text and `*`
+    alone are scans, counted by the caller."""
+    if "?" not in pattern or "*" not in pattern:
+        return 0
+    return pattern.count("?") + pattern.count("*")
+
+
+def match_once(pattern: str, value: str, ignore_case: bool = False) -> bool:
+    """`Glob(pattern, ignore_case).match_folded(value)`, for a pattern met once: a pattern of
+    text and `*` (nearly all) is cut and placed without building a Glob. With `ignore_case`,
+    `value` is lowercased already (the request's action is, once for every pattern)."""
+    if "?" in pattern or "\x00" in pattern:
+        return Glob(pattern, ignore_case).match_folded(value)
+    if ignore_case:
+        pattern = pattern.lower()
+    parts = pattern.split("*")
+    if len(parts) == 1:
+        return pattern == value
+    if len(parts) == 2:  # `text*`, `*text`, `text*text`
+        head, tail = parts
+        return len(value) >= len(head) + len(tail) and value.startswith(head) and value.endswith(tail)
+    if len(parts) == 3 and not parts[0] and not parts[2]:  # `*text*`
+        return parts[1] in value
+    return _placed(parts, value)
 
 
 class Glob:
     """A compiled pattern: `match(value)` in time linear in the value for `*` and plain text
-    (a segment with `?` costs at most its piece count per place it is tried). The commonest
-    shapes (text, `text*`, `*text`, `*text*`, `text*text`) become one str method call."""
+    (a segment with `?` costs at most its piece count per place it is tried). A pattern of text
+    and `*` is kept as its parts, cut by one `str.split`; the commonest shapes (text, `text*`,
+    `*text`, `*text*`, `text*text`) become one str method call."""
 
-    __slots__ = ("pattern", "ignore_case", "segments", "min_length", "literal", "prefix", "match_folded")
+    __slots__ = ("pattern", "ignore_case", "segments", "literal", "prefix", "match_folded")
 
     def __init__(self, pattern: str, ignore_case: bool = False) -> None:
         self.pattern, self.ignore_case = pattern, ignore_case
-        segments: list[list] = [[]]
-        for token in _LITERAL_MARKS.split(pattern) if "\x00" in pattern else (pattern,):
-            if token == LITERAL_STAR:
-                segments[-1].append("*")
-            elif token == LITERAL_QMARK:
-                segments[-1].append("?")
-            elif token:
-                if ignore_case:
-                    token = token.lower()
-                if "?" not in token:  # the common case, in fewer steps: a long pattern is mostly this
-                    head, *rest = token.split("*")
-                    if head:
-                        segments[-1].append(head)
-                    segments.extend([part] if part else [] for part in rest)
-                    continue
-                for index, part in enumerate(token.split("*")):
-                    if index:
-                        segments.append([])  # a wildcard `*` ends a segment
-                    for number, text in enumerate(part.split("?")):
-                        if number:
-                            segments[-1].append(1)
-                        if text:
-                            segments[-1].append(text)
-        self.segments = tuple(_Segment.of_text(items[0]) if len(items) == 1 and isinstance(items[0], str)
-                              else _Segment.of_text("") if not items else _Segment(items) for items in segments)
-        self.min_length = sum(s.length for s in self.segments)
-        texts = [_text(s) for s in self.segments] if len(self.segments) <= 3 else []
-        self.literal = texts[0] if len(texts) == 1 else None  # no wildcard: equality
-        self.prefix = texts[0] if len(texts) == 2 and texts[0] and texts[1] == "" else None
-        # `match_folded(value)`: `match` for a value already lowercased when the pattern ignores case
-        self.match_folded = (_shortcut(texts) if texts and None not in texts else None) or self._any_shape
+        if "?" not in pattern and "\x00" not in pattern:
+            parts = (pattern.lower() if ignore_case else pattern).split("*")
+            self.segments = parts
+            self.literal = parts[0] if len(parts) == 1 else None  # no wildcard: equality
+            self.prefix = parts[0] if len(parts) == 2 and parts[0] and not parts[1] else None
+            self.match_folded = _shortcut(parts) or self._plain_parts
+            return
+        self.segments = _segments(pattern, ignore_case)
+        self.literal = self.prefix = None
+        self.match_folded = self._any_shape
 
     def match(self, value: str) -> bool:
         return self.match_folded(value.lower() if self.ignore_case else value)
 
+    def _plain_parts(self, value: str) -> bool:
+        return _placed(self.segments, value)
+
     def _any_shape(self, value: str) -> bool:
-        if len(value) < self.min_length:
-            return False
-        segments = self.segments
+        segments = self.segments  # each a str (plain text) or a _Segment (with `?`)
         first = segments[0]
         if len(segments) == 1:
+            if type(first) is str:
+                return value == first
             return len(value) == first.length and first.at(value, 0)
         last = segments[-1]
-        end = len(value) - last.length
-        if not first.at(value, 0) or not last.at(value, end):
+        end = len(value) - _length(last)
+        if end < _length(first):
             return False
-        start = first.length
-        for segment in segments[1:-1]:
-            found = segment.find(value, start, end)
+        if not (value.startswith(first) if type(first) is str else first.at(value, 0)):
+            return False
+        if not (value.startswith(last, end) if type(last) is str else last.at(value, end)):
+            return False
+        start = _length(first)
+        for index in range(1, len(segments) - 1):
+            segment = segments[index]
+            if type(segment) is str:
+                found = value.find(segment, start, end)
+                start = found + len(segment)
+            else:
+                found = segment.find(value, start, end)
+                start = found + segment.length
             if found < 0:
                 return False
-            start = found + segment.length
         return True
 
 
+def _length(segment) -> int:
+    return len(segment) if type(segment) is str else segment.length
+
+
+def _segments(pattern: str, ignore_case: bool) -> list:
+    """A pattern with `?` or literal marks cut at its wildcard `*`s: plain parts as str, parts
+    with `?` holes as _Segment."""
+    if "\x00" not in pattern:
+        parts = (pattern.lower() if ignore_case else pattern).split("*")
+        return [part if "?" not in part else _Segment.of_part(part) for part in parts]
+    items: list[list] = [[]]
+    for token in _LITERAL_MARKS.split(pattern):
+        if token == LITERAL_STAR:
+            items[-1].append("*")
+        elif token == LITERAL_QMARK:
+            items[-1].append("?")
+        elif token:
+            if ignore_case:
+                token = token.lower()
+            for index, part in enumerate(token.split("*")):
+                if index:
+                    items.append([])  # a wildcard `*` ends a segment
+                for number, text in enumerate(part.split("?")):
+                    if number:
+                        items[-1].append(1)
+                    if text:
+                        items[-1].append(text)
+    segments = []
+    for group in items:
+        if all(type(item) is str for item in group):
+            segments.append("".join(group))
+        else:
+            segments.append(_Segment(group))
+    return segments
+
+
 def _shortcut(texts: list[str]):
-    """A str method for a pattern of up to three segments without `?`, or None."""
+    """A str method for a pattern of up to three plain parts, or None."""
     if len(texts) == 1:
         literal = texts[0]
         return lambda value: value == literal
@@ -189,7 +260,7 @@ def _shortcut(texts: list[str]):
         if not head:
             return lambda value: value.endswith(tail)
         return lambda value: len(value) >= len(head) + len(tail) and value.startswith(head) and value.endswith(tail)
-    if not texts[0] and not texts[2]:
+    if len(texts) == 3 and not texts[0] and not texts[2]:
         middle = texts[1]
         return lambda value: middle in value
     return None
@@ -247,6 +318,25 @@ class ArnPattern:
             if not want.match_folded(have):
                 return False
         return True
+
+
+def arn_match_once(pattern: str, arn: str, arn_parts: list[str] | None) -> bool:
+    """`ArnPattern(pattern).match(arn, arn_parts)`, for a pattern met once. A pattern with no
+    wildcard before its resource part compares as one glob, which compares the same there."""
+    if pattern == "*":
+        return True
+    parts = split_arn(pattern)
+    if parts is None or arn_parts is None:
+        return match_once(pattern, arn)
+    if "\x00" in pattern:  # literal marks: a part equal to the ARN's is no match by itself
+        return ArnPattern(pattern).match(arn, arn_parts)
+    head = pattern[:len(pattern) - len(parts[5])]  # arn:partition:service:region:account:
+    if "*" not in head and "?" not in head:
+        return match_once(pattern, arn)
+    for want, have in zip(parts, arn_parts):
+        if want != have and not match_once(want, have):
+            return False
+    return True
 
 
 @lru_cache(maxsize=8192)

@@ -5,7 +5,8 @@ failed step can be explained.
 
 In process the gate is a pair of botocore handlers on each client the sandbox builds:
 `before-parameter-build` keeps the call's parameters, `before-call` decides and, to deny, answers
-in AWS's place (botocore's documented short-circuit: the first handler that returns a response).
+in AWS's place (botocore's documented short-circuit: the first handler that returns a response);
+`after-call` runs after_calls' table on the answer, as the served sandbox does over HTTP.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime, timezone
 
 from ..iam import Caller, Decision, PolicySet, Request, denied_message, evaluate
 from ..iam.actions import Authorization, authorizations
-from . import kms, launches, managed_policies, policies, session_tokens, sharing
+from . import after_calls, kms, launches, managed_policies, policies, session_tokens, sharing
 from .principals import Holder, KeySecret, Principals
 from .responses import response
 
@@ -70,11 +71,8 @@ class Gate:
         events = client.meta.events
         events.register_first("before-parameter-build", self._keep_params)
         events.register_first("before-call", lambda **kw: self._before_call(region, access_key_id, **kw))
-        events.register("after-call.sts.AssumeRole", lambda **kw: self._after_assume(**kw))
-        events.register("after-call.ec2", lambda **kw: self._after_ec2(region, access_key_id, **kw))
-        events.register("after-call.auto-scaling", lambda **kw: self._after_autoscaling(region, access_key_id, **kw))
-        events.register("after-call.resource-groups-tagging-api.GetResources",
-                        lambda **kw: _buckets_of_region(region, **kw))
+        # what follows an answer is after_calls' table, which the served sandbox runs too
+        events.register("after-call", lambda **kw: self._after_call(region, access_key_id, **kw))
 
     @staticmethod
     def _keep_params(params, context, **_):
@@ -133,6 +131,11 @@ class Gate:
             if error:
                 raise AccessRefused(error[0], error[1], status=400)
             return answer
+        if service == "ssm" and operation == "ListDocuments":
+            from .document_list import list_documents
+
+            holder = self.principals.resolve(access_key_id)
+            return list_documents(params, holder.account, region) if holder is not None else None
         if service == "resource-groups" and operation == "ListGroupResources" and self.cloud is not None:
             from .resource_groups import list_group_resources
 
@@ -297,27 +300,11 @@ class Gate:
             context["aws:MultiFactorAuthAge"] = ["0"]
         return context
 
-    def _after_assume(self, parsed, context, **_):
-        credentials = parsed.get("Credentials") if isinstance(parsed, dict) else None
-        if credentials:
-            self.after_assume(context.get("xacct_params", {}), credentials["AccessKeyId"],
-                              parsed["AssumedRoleUser"]["Arn"])
-
-    def _after_ec2(self, region: str, access_key_id: str, model, parsed, context, **_):
-        params = context.get("xacct_params", {})
-        if model.name in ("RegisterImage", "CopyImage") and isinstance(parsed, dict) and parsed.get("ImageId"):
-            launches.remember_image_key(parsed["ImageId"], params)
-        elif model.name == "RunInstances" and isinstance(parsed, dict) and parsed.get("Instances"):
-            holder = self.principals.resolve(access_key_id)
-            if holder is not None:
-                launches.judge_instances(self, Caller(holder.arn, holder.role_arn), holder.account, region,
-                                         [i["InstanceId"] for i in parsed["Instances"]], access_key_id)
-
-    def _after_autoscaling(self, region: str, access_key_id: str, model, **_):
-        holder = self.principals.resolve(access_key_id)
-        if holder is not None and model.name in ("CreateAutoScalingGroup", "UpdateAutoScalingGroup",
-                                                 "SetDesiredCapacity"):
-            launches.judge_groups(self, holder.account, region)
+    def _after_call(self, region: str, access_key_id: str, model, http_response, parsed, context, **_):
+        if http_response is None or http_response.status_code >= 300:
+            return
+        after_calls.run(self, after_calls.Answered(model.service_model.service_name, model.name, region,
+                                                   access_key_id, context.get("xacct_params", {})), parsed)
 
     def record_decision(self, access_key_id: str, denied: tuple, message: str) -> None:
         request, decision = denied
@@ -405,16 +392,3 @@ def _totp_ok(holder: Holder, serial: str, code: str) -> bool:
 
 class _Url:
     url = "https://sandbox.xacct"
-
-
-def _buckets_of_region(region: str, parsed, **_) -> None:
-    """The Resource Groups Tagging API lists a bucket in its own Region only; moto lists every
-    bucket of the account in every Region, so a run by tag in two Regions would act on each
-    bucket twice. (In process only: over HTTP, moto's answer stands.)"""
-    from .policies import bucket_region
-
-    mappings = parsed.get("ResourceTagMappingList") if isinstance(parsed, dict) else None
-    if mappings:
-        parsed["ResourceTagMappingList"] = [
-            m for m in mappings if not m.get("ResourceARN", "").startswith("arn:aws:s3:::")
-            or bucket_region(m["ResourceARN"][len("arn:aws:s3:::"):]) in (None, region)]

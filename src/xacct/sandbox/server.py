@@ -4,9 +4,10 @@ serialized, since moto's models are not made for concurrent writers.
 
 Each request goes through one pipeline: read it (within limits), find its service and operation,
 authenticate it (SigV4, as AWS does; unsigned is anonymous), validate its parameters against the
-model, ask the gate, then answer: the gate's answer, a local one, or moto's. Whatever goes wrong
-answers in the protocol's error shape with AWS's code; a fault inside the sandbox is one log line
-and an InternalFailure, and the server keeps serving."""
+model, ask the gate, then answer: the gate's answer, a local one, or moto's; then the same
+after-call handlers as in process (after_calls) run on the answer, as botocore parses it.
+Whatever goes wrong answers in the protocol's error shape with AWS's code; a fault inside the
+sandbox is one log line and an InternalFailure, and the server keeps serving."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from .gate import AccessRefused, Gate, _error_code
 from .http_layer import quiet_backend, request_handler
 from .http_requests import WireCall, WireRequest, protocol_hint, read_call, read_request
 from .principals import ANONYMOUS
-from .wire_answers import after, local, served
+from .wire_answers import after, answered, local, served
 from .wire_errors import WireError, answer
 from .wire_validate import validate
 
@@ -70,7 +71,10 @@ class GateMiddleware:
             # S3 tells an anonymous caller no more than this
             message = "Access Denied" if key == ANONYMOUS and refused.decision is not None else refused.message
             raise WireError(code, message, refused.status, protocol=call.protocol) from None
-        return served(call, own) if own is not None else None
+        if own is None:
+            return None
+        answered(self.gate, call, own)  # as in process, where after-call follows the gate's answers too
+        return served(call, own)
 
     def _moto(self, environ, start_response, request: WireRequest, call: WireCall | None):
         if request.path.startswith(MOTO_ONLY_PATHS) and self.gate is not None:
@@ -90,8 +94,13 @@ class GateMiddleware:
                                               f"{_one_line(missing)}", 501) from None
         if status >= 400 and _html(headers):
             raise _from_moto_page(status, request, call)
+        reply = None
         if call is not None:
-            after(self.gate, call, status, payload)
+            with self.lock:  # handlers may change moto's state (a launch judged), as requests to moto do
+                reply = after(self.gate, call, status, headers, payload)
+        if reply is not None:  # an after-call handler changed moto's answer
+            start_response(reply[0], reply[1])
+            return [reply[2]]
         start_response(f"{status} {_reason(status)}", headers)
         return [payload]
 

@@ -5,14 +5,15 @@
   from botocore's output shape, as moto writes its own answers.
 - Some calls are answered here rather than by moto (LOCAL): Lambda Invoke runs the function as in
   process (lambda_runtime), not moto's stand-in.
-- Some of moto's answers teach the gate something (AFTER): an AssumeRole's session, with its
-  secret and token, which the signature checks need and which are kept in memory only."""
+- After moto answers, the call's handler in after_calls runs on the answer, read by botocore's
+  own response parser as in process: an AssumeRole's session is remembered (with its secret and
+  token, for the signature checks), a launch judged; a handler that changes the answer (the
+  tagging API's buckets of the Region) has it written again in the call's protocol."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from datetime import timezone
 from functools import lru_cache
 
 from .http_requests import WireCall, WireRequest
@@ -25,10 +26,11 @@ def served(call: WireCall, answer: dict) -> tuple[str, list[tuple[str, str]], by
         kind = f"application/x-amz-json-{call.json_version}" if call.protocol == "json" else "application/json"
         return "200 OK", [("Content-Type", kind), ("Content-Length", str(len(payload))),
                           ("x-amzn-RequestId", str(uuid.uuid4()))], payload
-    from moto.core.serialize import get_serializer_class
+    from moto.core.serialize import SerializationContext, get_serializer_class
 
     model = _moto_model(call.service)
-    serializer = get_serializer_class(call.service, call.protocol)(model.operation_model(call.operation))
+    serializer = get_serializer_class(call.service, call.protocol)(model.operation_model(call.operation),
+                                                                   SerializationContext(str(uuid.uuid4())))
     result = serializer.serialize(answer)
     text = result["body"]
     payload = text.encode() if isinstance(text, str) else text
@@ -79,37 +81,39 @@ def local(gate, request: WireRequest, call: WireCall, access_key_id: str):
     return handler(gate, request, call, access_key_id) if handler else None
 
 
-# -- learnt from moto's answers ------------------------------------------------------------------
-def _remember_session(gate, call: WireCall, status: int, body: bytes) -> None:
-    import xml.etree.ElementTree as ET
+# -- after the answer: after_calls' table, as in process -------------------------------------------
+def answered(gate, call: WireCall, parsed) -> bool:
+    """Run the call's after-call handler on its answer (a dict, as botocore parses it); True when
+    the handler changed the answer."""
+    from .after_calls import Answered, run
+    from .principals import ANONYMOUS
 
-    from botocore.utils import parse_timestamp
-
-    from .principals import KeySecret
-
-    if status != 200:
-        return
-    try:
-        root = ET.fromstring(body)
-    except ET.ParseError:
-        return
-    found = {el.tag.rsplit("}", 1)[-1]: (el.text or "") for el in root.iter()}
-    if "AccessKeyId" in found and "Arn" in found:
-        secret = None
-        if found.get("SecretAccessKey"):
-            try:
-                expires = parse_timestamp(found["Expiration"]).astimezone(timezone.utc) if found.get("Expiration") \
-                    else None
-            except (ValueError, TypeError):
-                expires = None
-            secret = KeySecret(found["SecretAccessKey"], found.get("SessionToken") or None, expires)
-        gate.after_assume(call.params, found["AccessKeyId"], found["Arn"], secret)
+    return run(gate, Answered(call.service, call.operation, call.region, call.access_key_id or ANONYMOUS,
+                              call.params), parsed)
 
 
-AFTER = {("sts", "AssumeRole"): _remember_session}
+def after(gate, call: WireCall, status: int, headers: list, body: bytes):
+    """moto's answer to a call that has an after-call handler, read with botocore's own response
+    parser (what the handler receives in process); (status line, headers, body) written again
+    when the handler changed it, None when moto's answer stands."""
+    from .after_calls import handles
+
+    if status >= 300 or not handles(call.service, call.operation):
+        return None
+    parsed = _parse(call, status, headers, body)
+    if parsed is None or not answered(gate, call, parsed):
+        return None
+    parsed.pop("ResponseMetadata", None)
+    return served(call, parsed)
 
 
-def after(gate, call: WireCall, status: int, body: bytes) -> None:
-    hook = AFTER.get((call.service, call.operation))
-    if hook:
-        hook(gate, call, status, body)
+def _parse(call: WireCall, status: int, headers: list, body: bytes) -> dict | None:
+    from botocore.awsrequest import HeadersDict
+    from botocore.parsers import create_parser
+
+    operation = call.model
+    if operation.has_streaming_output or operation.has_event_stream_output:
+        return None  # a stream is the caller's to read, not the sandbox's
+    return create_parser(call.protocol).parse({"status_code": status, "headers": HeadersDict(headers), "body": body,
+                                               "context": {"operation_name": call.operation}},
+                                              operation.output_shape)

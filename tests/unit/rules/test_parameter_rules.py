@@ -40,6 +40,11 @@ CASES = [
         D: {type: Integer, default: 3, allowedValues: [1, 3]}
         E: {type: String, default: '{{ ssm:/my/param }}', allowedPattern: '^x$'}
         """), False),
+    # (a|aa)+$ against 40 a's and a b tries every way to cut the a's (Fibonacci(40)): the check gives up
+    Case("W1005", "backtracking", runbook(SLEEP, "P: {type: String, default: '" + "a" * 40 + "b', "
+                                                 "allowedPattern: '^(a|aa)+$'}"), True),
+    Case("W1005", "quick", runbook(SLEEP, "P: {type: String, default: '" + "a" * 40 + "', "
+                                          "allowedPattern: '^(a|aa)+$'}"), False),
 ]
 
 

@@ -21,6 +21,7 @@ from .parameter_attribute import ParameterAttribute
 from .parameter_constraints import ParameterConstraints
 from .parameter_default import ParameterDefault
 from .parameter_type import ParameterType
+from .pattern_time import PatternTime
 from .reference_list_type import ReferenceListType
 from .reference_type import ReferenceType
 from .required_input import RequiredInput
@@ -50,6 +51,7 @@ RULES: tuple[Rule, ...] = (
     ParameterAttribute(),
     ParameterConstraints(),
     ParameterDefault(),
+    PatternTime(),
     StepName(),
     DuplicateStepName(),
     KnownAction(),

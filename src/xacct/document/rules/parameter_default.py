@@ -39,6 +39,34 @@ def _as_type(value, kind):
     return value
 
 
+def default_items(p: Parameter) -> list | None:
+    """The values of a parameter's default that its constraints apply to (a list's items), or
+    None when there is no default to check: none, a reference resolved at run time, a build
+    placeholder, or a value not of the parameter's type."""
+    kind = value_type(p.type)
+    if not p.has_default or p.default is None or kind is None:
+        return None
+    if isinstance(p.default, str) and has_reference(p.default):
+        return None
+    if any(BUILD_PLACEHOLDER.search(text) for text in _strings(p.default)):
+        return None
+    value = _as_type(p.default, kind)
+    if value is None:
+        return None
+    return value if isinstance(value, list) else [value]
+
+
+def pattern_checks(p: Parameter, items: list, patterns: Patterns):
+    """(pattern, item, found) for the allowedPattern and the type's resource pattern against
+    each text item of the default: found is True, False, or None when the search could not tell
+    in time (patterns.py). A pattern that does not compile is E1003's."""
+    for pattern in (p.allowed_pattern, resource_pattern(p.type)):
+        if pattern and patterns.compile(pattern).pattern is not None:
+            for item in items:
+                if isinstance(item, str):
+                    yield pattern, item, patterns.search(pattern, item)
+
+
 class ParameterDefault(Rule):
     """A default must satisfy its own parameter: its type, allowedValues, allowedPattern and the
     item and length limits. (A Parameter Store reference `{{ssm:...}}` is resolved at run time.)"""
@@ -69,14 +97,9 @@ class ParameterDefault(Rule):
             for item in items:
                 if str(item) not in allowed and item not in p.allowed_values:
                     yield Issue(where, f"default '{item}' of '{p.name}' is not among its allowedValues")
-        patterns = [x for x in (p.allowed_pattern, resource_pattern(p.type)) if x]
-        for pattern in patterns:
-            compiled = compiled_patterns.compile(pattern).pattern
-            if compiled is None:
-                continue  # E1003 reports it (or it is past what xacct compiles)
-            for item in items:
-                if isinstance(item, str) and not compiled.search(item):
-                    yield Issue(where, f"default '{item}' of '{p.name}' does not match pattern {pattern}")
+        for pattern, item, found in pattern_checks(p, items, compiled_patterns):
+            if found is False:  # None: not told in time, which W1005 reports
+                yield Issue(where, f"default '{item}' of '{p.name}' does not match pattern {pattern}")
         if isinstance(value, list):
             if p.min_items is not None and len(value) < p.min_items:
                 yield Issue(where, f"default of '{p.name}' has {len(value)} items, fewer than minItems {p.min_items}")

@@ -4,8 +4,12 @@ the "AWS Systems Manager Automation runbook reference"); the steps are xacct's."
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
 from importlib import resources
+
+import yaml
 
 from ...document.loader import load_text
 from ...document.model import Document, build_document
@@ -41,18 +45,41 @@ def owned_command_document(name: str) -> str | None:
 
 
 def serve_owned(operation: str, params: dict) -> dict | None:
-    """GetDocument / DescribeDocument of an AWS-owned runbook, answered as SSM answers them, for
-    clients that reach the sandbox over HTTP (an `xacct run --profile` against `xacct sandbox
-    serve`, the AWS CLI); None for any other document."""
+    """GetDocument / DescribeDocument of an AWS-owned runbook, answered as SSM answers them, in
+    process and over HTTP; None for any other document. GetDocument gives the content in the
+    DocumentFormat asked for (JSON or YAML), the stored one (YAML) otherwise."""
     raw = str(params.get("Name", ""))
     name = raw.rsplit("/", 1)[-1] if raw.startswith("arn:") else raw
     if name not in AUTOMATION + COMMAND:
         return None
-    kind = "Automation" if name in AUTOMATION else "Command"
-    schema = "0.3" if kind == "Automation" else "2.2"
+    identity = owned_identifier(name)
     if operation == "GetDocument":
-        return {"Name": name, "DocumentVersion": "1", "Status": "Active", "Content": _text(name),
-                "DocumentType": kind, "DocumentFormat": "YAML"}
-    return {"Document": {"Name": name, "Owner": "Amazon", "DocumentVersion": "1", "LatestVersion": "1",
-                         "DefaultVersion": "1", "Status": "Active", "DocumentType": kind, "DocumentFormat": "YAML",
-                         "SchemaVersion": schema, "PlatformTypes": ["Windows", "Linux", "MacOS"]}}
+        wanted = params.get("DocumentFormat") if params.get("DocumentFormat") in ("JSON", "YAML") else "YAML"
+        return {"Name": name, "DocumentVersion": "1", "Status": "Active", "Content": _content(name, wanted),
+                "DocumentType": identity["DocumentType"], "DocumentFormat": wanted}
+    return {"Document": {**identity, "LatestVersion": "1", "DefaultVersion": "1", "Status": "Active",
+                         "Hash": hashlib.sha256(_text(name).encode()).hexdigest(), "HashType": "Sha256"}}
+
+
+def owned_identifier(name: str) -> dict:
+    """The runbook as ListDocuments lists it (a DocumentIdentifier): owned by Amazon."""
+    kind = "Automation" if name in AUTOMATION else "Command"
+    return {"Name": name, "Owner": "Amazon", "DocumentVersion": "1", "DocumentType": kind, "DocumentFormat": "YAML",
+            "SchemaVersion": str(_parsed(name).get("schemaVersion", "0.3" if kind == "Automation" else "2.2")),
+            "PlatformTypes": ["Windows", "Linux", "MacOS"] if kind == "Automation" else ["Linux", "MacOS"]}
+
+
+def owned_identifiers() -> list[dict]:
+    return [owned_identifier(name) for name in sorted(AUTOMATION + COMMAND)]
+
+
+def _parsed(name: str) -> dict:
+    return yaml.safe_load(_text(name)) or {}
+
+
+def _content(name: str, wanted: str) -> str:
+    """The content in the format asked for: stored as YAML, written as JSON by json from the
+    parsed YAML (as SSM converts a document between its formats)."""
+    if wanted == "JSON":
+        return json.dumps(_parsed(name), indent=2, ensure_ascii=False)
+    return _text(name)
