@@ -48,7 +48,7 @@ def run_json(tmp_path, data: bytes, name="doc.yaml"):
 # ---- nesting: xacct's own limit, before any parser meets its own -------------------------------
 
 # Each within SSM's 64 KB, so that the parser meets it (a larger runbook is E0002 before parsing;
-# test_parse.py shows the same limit on 100,000 levels, which a template up to 4 MB may hold).
+# test_parse.py shows the same limit on 100,000 levels, which a template up to 2 MB may hold).
 DEEP = {
     "json arrays": "[" * 30_000 + "]" * 30_000,
     "unclosed json arrays": "[" * 60_000,

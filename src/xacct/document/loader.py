@@ -22,9 +22,10 @@ from .values import is_intrinsic
 # CreateDocument). A runbook file over it is refused before it is parsed (which takes 0.7 s a MB),
 # and so is each runbook of a template, whose file may hold several.
 MAX_DOCUMENT_BYTES = 64 * 1024
-# A CloudFormation template is at most 1 MB ("AWS CloudFormation quotas"); a file much larger is
-# neither a template nor a runbook, and parsing it would only cost time.
-MAX_FILE_BYTES = 4 * 1024 * 1024
+# A CloudFormation template is at most 1 MB ("AWS CloudFormation quotas"); xacct reads twice that,
+# for a template with comments or written out long. A larger file is neither a template nor a
+# runbook, and parsing it would only cost time (a template is parsed whole: 0.25 s a MB).
+MAX_FILE_BYTES = 2 * 1024 * 1024
 TEMPLATE_TYPE = "AWS::SSM::Document"  # the resource type a template's runbooks are in
 
 
