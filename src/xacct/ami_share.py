@@ -116,7 +116,7 @@ def _read(where: str, call: Callable, **params):
         raise PlanError(f"{where}: {_aws_error(exc)}") from None
 
 
-def _error_code(exc: Exception) -> str | None:
+def error_code(exc: Exception) -> str | None:
     response = getattr(exc, "response", None)
     return response.get("Error", {}).get("Code") if isinstance(response, dict) else None
 
@@ -363,7 +363,7 @@ class _Planner:
             iam.get_role(RoleName=SLR_NAME)
             return []
         except Exception as exc:
-            if _error_code(exc) != "NoSuchEntity":
+            if error_code(exc) != "NoSuchEntity":
                 raise PlanError(f"{_where(account, 'global', SLR_NAME)}: {_aws_error(exc)}") from None
         return [Action(
             account, region, _slr_arn(account),
@@ -411,7 +411,7 @@ def _find_image(cloud, credentials: Credentials, region: str, image_id: str) -> 
     try:
         images = ec2.describe_images(ImageIds=[image_id])["Images"]
     except Exception as exc:
-        if _error_code(exc) in ("InvalidAMIID.NotFound", "InvalidAMIID.Malformed", "InvalidAMIID.Unavailable"):
+        if error_code(exc) in ("InvalidAMIID.NotFound", "InvalidAMIID.Malformed", "InvalidAMIID.Unavailable"):
             images = []
         else:
             raise PlanError(f"{_where(credentials.account or '?', region, image_id)}: {_aws_error(exc)}") from None

@@ -29,6 +29,8 @@ from hypothesis import strategies as st
 
 from xacct.cli import cli
 
+from .trees import paths, replace, value_at
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
 
@@ -66,26 +68,8 @@ SEEDS = [yaml.load(text, Loader=_SeedLoader) for text in SEED_TEXTS]
 
 # ---- values and places --------------------------------------------------------------------
 
-def _nodes(data, path=()):
-    """Every path of a value, the root first."""
-    stack = [(path, data)]
-    while stack:
-        here, item = stack.pop()
-        yield here
-        if isinstance(item, dict):
-            stack.extend((here + (k,), v) for k, v in item.items())
-        elif isinstance(item, list):
-            stack.extend((here + (i,), v) for i, v in enumerate(item))
 
 
-def _replace(data, path, value):
-    if not path:
-        return value
-    parent = data
-    for key in path[:-1]:
-        parent = parent[key]
-    parent[path[-1]] = value
-    return data
 
 
 def _runbooks(data):
@@ -156,9 +140,8 @@ PLACEHOLDER = "xacct-fuzz-placeholder"
 def _spliced(draw, data, texts) -> str:
     """The data written as block YAML, one scalar (or a whole node) replaced by raw `texts`
     so that values yaml.safe_dump cannot write (huge numbers, tags, deep flow nesting) appear."""
-    paths = list(_nodes(data))
-    path = draw(st.sampled_from(paths))
-    data = _replace(data, path, PLACEHOLDER)
+    path = draw(st.sampled_from(list(paths(data))))
+    data = replace(data, path, PLACEHOLDER)
     return _dump_yaml(data).replace(PLACEHOLDER, draw(texts), 1)
 
 
@@ -173,7 +156,7 @@ def seed(draw):
 def wrong_types(draw) -> str:
     data = draw(seed())
     for value in draw(st.lists(WRONG_VALUES, min_size=1, max_size=5)):
-        data = _replace(data, draw(st.sampled_from(list(_nodes(data)))), value)
+        data = replace(data, draw(st.sampled_from(list(paths(data)))), value)
     return draw(_written(data))
 
 
@@ -272,19 +255,15 @@ def cyclic_flow(draw) -> str:
 @st.composite
 def dangling_references(draw) -> str:
     data = draw(seed())
-    strings = [p for p in _nodes(data) if p and isinstance(_value_at(data, p), str)]
+    strings = [p for p in paths(data) if p and isinstance(value_at(data, p), str)]
     for _ in range(draw(st.integers(1, 5))):
         if strings:
             path = draw(st.sampled_from(strings))
-            old = _value_at(data, path)
-            data = _replace(data, path, old + draw(REFERENCES_TO_NOWHERE))
+            old = value_at(data, path)
+            data = replace(data, path, old + draw(REFERENCES_TO_NOWHERE))
     return draw(_written(data))
 
 
-def _value_at(data, path):
-    for key in path:
-        data = data[key]
-    return data
 
 
 @st.composite
@@ -292,11 +271,11 @@ def control_characters(draw) -> str:
     """Control characters in string values (escaped by the writer) or raw in the text."""
     if draw(st.booleans()):
         data = draw(seed())
-        strings = [p for p in _nodes(data) if p and isinstance(_value_at(data, p), str)]
+        strings = [p for p in paths(data) if p and isinstance(value_at(data, p), str)]
         for _ in range(draw(st.integers(1, 4))):
             if strings:
                 path = draw(st.sampled_from(strings))
-                data = _replace(data, path, _value_at(data, path) + draw(CONTROL_CHARACTERS))
+                data = replace(data, path, value_at(data, path) + draw(CONTROL_CHARACTERS))
         return draw(_written(data))
     text = SEED_TEXTS[draw(st.integers(0, len(SEED_TEXTS) - 1))]
     for _ in range(draw(st.integers(1, 4))):
@@ -336,7 +315,7 @@ def templates(draw) -> str:
     runbooks = [r for s in SEEDS for r in _runbooks(s)]
     runbook = copy.deepcopy(draw(st.sampled_from(runbooks)))
     if draw(st.booleans()):
-        runbook = _replace(runbook, draw(st.sampled_from(list(_nodes(runbook)))), draw(WRONG_VALUES))
+        runbook = replace(runbook, draw(st.sampled_from(list(paths(runbook)))), draw(WRONG_VALUES))
     form = draw(st.sampled_from(["mapping", "json-string", "block-string", "sub"]))
     content: object = runbook
     if form == "json-string":

@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 
 from xacct.cli import cli
 
+from .trees import paths, value_at
+
 A, B = "111111111111", "222222222222"
 USER = f"arn:aws:iam::{A}:user/alice"
 SESSION = f"arn:aws:sts::{A}:assumed-role/AutomationExecution/e1"
@@ -135,20 +137,8 @@ WRONG = st.recursive(
 )
 
 
-def _nodes(data, path=()):
-    yield path
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _nodes(value, path + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _nodes(value, path + (index,))
 
 
-def _parent(data, path):
-    for key in path[:-1]:
-        data = data[key]
-    return data
 
 
 # Values a policy or a context accepts in place of a string: these get past the checks to the
@@ -169,12 +159,12 @@ def _is_text(value) -> bool:
 def _mutant(draw) -> dict | list:
     data = copy.deepcopy(draw(st.sampled_from(SEEDS)))
     for _ in range(draw(st.integers(1, 4))):
-        nodes = list(_nodes(data))
-        strings = [path for path in nodes if path and _is_text(_parent(data, path)[path[-1]])]
+        nodes = list(paths(data))
+        strings = [path for path in nodes if path and _is_text(value_at(data, path[:-1])[path[-1]])]
         how = draw(st.sampled_from(["string", "string", "string", "scalar", "replace", "drop", "add", "wrap"]))
         if how in ("string", "scalar") and strings:
             path = draw(st.sampled_from(strings))
-            _parent(data, path)[path[-1]] = draw(STRINGS if how == "string" else ACCEPTED_SCALARS)
+            value_at(data, path[:-1])[path[-1]] = draw(STRINGS if how == "string" else ACCEPTED_SCALARS)
             continue
         path = draw(st.sampled_from(nodes))
         how = "replace" if how in ("string", "scalar") else how
@@ -182,7 +172,7 @@ def _mutant(draw) -> dict | list:
             if how == "replace":
                 data = draw(WRONG)
             continue
-        parent = _parent(data, path)
+        parent = value_at(data, path[:-1])
         if how == "replace":
             parent[path[-1]] = draw(WRONG)
         elif how == "wrap":  # a value inside a list, or a list of lists

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from xacct.document.loader import UnreadableInput, load_file
 from xacct.document.validate import validate_text
 
+from .trees import paths, replace
+
 from .documents import DOCUMENTS, SEED_TEXTS, run_validate
 
 EXAMPLES = int(os.environ.get("XACCT_FUZZ_EXAMPLES", "120"))
@@ -53,24 +55,8 @@ VALUES = st.recursive(
 )
 
 
-def _nodes(data, path=()):
-    yield path
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _nodes(value, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _nodes(value, path + (i,))
 
 
-def _replace(data, path, value):
-    if not path:
-        return value
-    parent = data
-    for key in path[:-1]:
-        parent = parent[key]
-    parent[path[-1]] = value
-    return data
 
 
 @SETTINGS
@@ -79,7 +65,7 @@ def test_wrong_types_everywhere(index, seed, values):
     data = yaml.safe_load(TEXTS[index].replace("!", "x"))
     rng = random.Random(seed)
     for value in values:
-        data = _replace(data, rng.choice(list(_nodes(data))), value)
+        data = replace(data, rng.choice(list(paths(data))), value)
     text = yaml.safe_dump(data, sort_keys=False)
     assert_sane(validate_text(text, "t.yaml"), text)
 

@@ -30,6 +30,8 @@ from pathlib import Path
 import yaml
 from hypothesis import strategies as st
 
+from .trees import paths, replace, value_at
+
 EXAMPLES = Path(str(resources.files("xacct") / "examples"))
 SEEDS = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((EXAMPLES / "worlds").glob("*.yaml"))
          if yaml.safe_load(p.read_text(encoding="utf-8")).get("world")}  # installapp.yaml is a runbook
@@ -82,32 +84,15 @@ def _name(text: str, draw) -> str:
     return draw(st.text(max_size=8))
 
 
-def _nodes(data, path=()):
-    yield path
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _nodes(value, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _nodes(value, path + (i,))
 
 
-def _get(data, path):
-    for key in path:
-        data = data[key]
-    return data
 
 
-def _set(data, path, value):
-    if not path:
-        return value
-    _get(data, path[:-1])[path[-1]] = value
-    return data
 
 
 def _rename(data, path, new_key):
     """The key at `path` renamed, its place among its siblings kept."""
-    parent = _get(data, path[:-1])
+    parent = value_at(data, path[:-1])
     items = [(new_key if k == path[-1] else k, v) for k, v in parent.items()]
     parent.clear()
     parent.update(items)
@@ -128,38 +113,38 @@ def _first_account(data) -> dict:
 
 
 def wrong_type(draw, data):
-    return _set(data, _pick(draw, _nodes(data)), draw(WRONG))
+    return replace(data, _pick(draw, paths(data)), draw(WRONG))
 
 
 def unknown_region(draw, data):
     region = draw(st.sampled_from(REGIONS))
-    places = [p for p in _nodes(data) if len(p) == 4 and p[0] == "accounts" and p[2] == "regions"]
-    places += [p for p in _nodes(data) if p[-1:] == ("region",)]
+    places = [p for p in paths(data) if len(p) == 4 and p[0] == "accounts" and p[2] == "regions"]
+    places += [p for p in paths(data) if p[-1:] == ("region",)]
     where = _pick(draw, places)
     if where is None:
         _first_account(data).setdefault("regions", {})[region] = {"buckets": {"fuzz-bucket-1": {}}}
     elif where[-1] == "region":
-        _set(data, where, region)
+        replace(data, where, region)
     else:
         _rename(data, where, region)
     return data
 
 
 def empty_string(draw, data):
-    where = _pick(draw, (p for p in _nodes(data) if p and isinstance(_get(data, p), str)))
-    return data if where is None else _set(data, where, "")
+    where = _pick(draw, (p for p in paths(data) if p and isinstance(value_at(data, p), str)))
+    return data if where is None else replace(data, where, "")
 
 
 def control_character(draw, data):
     """A control character in a string value, or in a key (a name, most often)."""
-    where = _pick(draw, (p for p in _nodes(data) if p and (isinstance(_get(data, p), str) or isinstance(p[-1], str))))
+    where = _pick(draw, (p for p in paths(data) if p and (isinstance(value_at(data, p), str) or isinstance(p[-1], str))))
     if where is None:
         return data
     char = draw(st.sampled_from(CONTROL))
-    if isinstance(_get(data, where), str) and draw(st.booleans()):
-        text = _get(data, where)
+    if isinstance(value_at(data, where), str) and draw(st.booleans()):
+        text = value_at(data, where)
         at = draw(st.integers(0, len(text)))
-        return _set(data, where, text[:at] + char + text[at:])
+        return replace(data, where, text[:at] + char + text[at:])
     if isinstance(where[-1], str):
         return _rename(data, where, where[-1] + char)
     return data
@@ -167,19 +152,19 @@ def control_character(draw, data):
 
 def huge_integer(draw, data):
     value = draw(st.sampled_from([HUGE, 10**30, -1, 0, 2**63, 2**31 + 1]))
-    return _set(data, _pick(draw, [p for p in _nodes(data) if p]), value)
+    return replace(data, _pick(draw, [p for p in paths(data) if p]), value)
 
 
 def missing_account(draw, data):
     """An account the world does not have: in a reference, as a key, or in a new organization."""
     other = draw(st.sampled_from(ACCOUNTS))
     how = draw(st.sampled_from(["reference", "key", "organization", "share", "number"]))
-    ids = [p for p in _nodes(data) if p and isinstance(_get(data, p), str) and "1111111111" in _get(data, p)[:30]]
+    ids = [p for p in paths(data) if p and isinstance(value_at(data, p), str) and "1111111111" in value_at(data, p)[:30]]
     if how == "reference" and ids:
         where = _pick(draw, ids)
-        return _set(data, where, _get(data, where).replace(_get(data, where)[:12] if _get(data, where)[:12].isdigit()
+        return replace(data, where, value_at(data, where).replace(value_at(data, where)[:12] if value_at(data, where)[:12].isdigit()
                                                            else "111111111111", other))
-    keys = [p for p in _nodes(data) if len(p) == 2 and p[0] == "accounts"]
+    keys = [p for p in paths(data) if len(p) == 2 and p[0] == "accounts"]
     if how in ("key", "number") and keys:
         return _rename(data, _pick(draw, keys), other if how == "key" else int("111111111111"))
     if how == "organization":
@@ -207,7 +192,7 @@ def short_mfa_seed(draw, data):
 
 
 def bad_principal(draw, data):
-    places = [p for p in _nodes(data) if p and p[-1] in ("Principal", "NotPrincipal")]
+    places = [p for p in paths(data) if p and p[-1] in ("Principal", "NotPrincipal")]
     where = _pick(draw, places)
     if where is None:
         account = _first_account(data)
@@ -216,32 +201,32 @@ def bad_principal(draw, data):
             iam["roles"]["fuzz-role"] = {"trust": {"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Principal": draw(BAD_PRINCIPALS), "Action": "sts:AssumeRole"}]}}
         return data
-    return _set(data, where, draw(BAD_PRINCIPALS))
+    return replace(data, where, draw(BAD_PRINCIPALS))
 
 
 def bad_name(draw, data):
     """A name of a role, user, bucket, document, key alias, image, tag ... that AWS refuses."""
     named = ("roles", "users", "groups", "policies", "buckets", "documents", "kmsKeys", "images", "instances",
              "snapshots", "scps", "rcps", "units", "tags")
-    places = [p for p in _nodes(data) if len(p) >= 2 and p[-2] in named and isinstance(p[-1], str)]
-    places += [p for p in _nodes(data) if p and p[-1] in ("name", "stack", "alias", "path", "type", "encryption")]
+    places = [p for p in paths(data) if len(p) >= 2 and p[-2] in named and isinstance(p[-1], str)]
+    places += [p for p in paths(data) if p and p[-1] in ("name", "stack", "alias", "path", "type", "encryption")]
     where = _pick(draw, places)
     if where is None:
         return data
-    if where[-1] in ("name", "stack", "alias", "path", "type", "encryption") and isinstance(_get(data, where), str):
-        return _set(data, where, _name(_get(data, where), draw))
+    if where[-1] in ("name", "stack", "alias", "path", "type", "encryption") and isinstance(value_at(data, where), str):
+        return replace(data, where, _name(value_at(data, where), draw))
     return _rename(data, where, _name(str(where[-1]), draw))
 
 
 def missing_file(draw, data):
     name = draw(st.sampled_from(FILES))
-    places = [p for p in _nodes(data) if p and p[-1] == "file"]
+    places = [p for p in paths(data) if p and p[-1] == "file"]
     where = _pick(draw, places)
     if where is None:
         _first_account(data).setdefault("regions", {}).setdefault("us-east-1", {}).setdefault("documents", {})[
             "FuzzDocument"] = {"file": name}
         return data
-    return _set(data, where, name)
+    return replace(data, where, name)
 
 
 # Values AWS's rules allow, at their edges, and references to what the world does not have: the
@@ -279,7 +264,7 @@ DANGLING = {
 
 def edge_value(draw, data):
     """A value AWS takes, at the edge of its rules, where the world has such a key (or a new one)."""
-    places = [p for p in _nodes(data) if p and p[-1] in EDGE_VALUES]
+    places = [p for p in paths(data) if p and p[-1] in EDGE_VALUES]
     where = _pick(draw, places)
     if where is None or draw(st.booleans()):
         account = _first_account(data)
@@ -297,13 +282,13 @@ def edge_value(draw, data):
         if isinstance(region, dict):
             region.setdefault(kind, {})[name] = spec
         return data
-    return _set(data, where, draw(st.sampled_from(EDGE_VALUES[where[-1]])))
+    return replace(data, where, draw(st.sampled_from(EDGE_VALUES[where[-1]])))
 
 
 def edge_name(draw, data):
     """A name of an IAM entity, a bucket or a document renamed to one AWS takes, at its edges."""
     named = ("roles", "users", "groups", "policies", "documents", "units", "scps")
-    where = _pick(draw, (p for p in _nodes(data) if len(p) >= 2 and p[-2] in named and isinstance(p[-1], str)))
+    where = _pick(draw, (p for p in paths(data) if len(p) >= 2 and p[-2] in named and isinstance(p[-1], str)))
     return data if where is None else _rename(data, where, draw(st.sampled_from(EDGE_NAMES)))
 
 
@@ -311,10 +296,10 @@ def dangling_reference(draw, data):
     """A reference the world does not resolve: a group, a managed policy, an account, an SCP."""
     key = draw(st.sampled_from(sorted(DANGLING)))
     value = draw(st.sampled_from(DANGLING[key]))
-    places = [p for p in _nodes(data) if p and p[-1] == key and isinstance(_get(data, p), list)]
+    places = [p for p in paths(data) if p and p[-1] == key and isinstance(value_at(data, p), list)]
     where = _pick(draw, places)
     if where is not None:
-        _get(data, where).append(value)
+        value_at(data, where).append(value)
         return data
     if key in ("groups", "managedPolicies"):
         users = _first_account(data).setdefault("iam", {}).setdefault("users", {})

@@ -35,15 +35,23 @@ def s1_run(tmp_path_factory):
             cloud.client("s3", region, cloud.operator(account)).put_bucket_tagging(
                 Bucket=f"logs-{account}-{region}", Tagging={"TagSet": [{"Key": "Encrypt", "Value": "true"}]})
     store, report = folder / "executions.db", folder / "s1-report.html"
+    result = run_s1(store, report)
+    assert result.exit_code == 1, result.output
+    run_id = json.loads(result.stdout)["AutomationExecution"]["AutomationExecutionId"]
+    return store, run_id, report, result
+
+
+def run_s1(store, report):
+    """`xacct run` of S1 from the management account with `--report`, on the process-wide sandbox."""
+    from xacct.sandbox.embedded import SandboxCloud
+
+    management, a, b = IDS
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("xacct.commands.run.make_cloud",
                       lambda aws, profile, region: SandboxCloud(region or TOKYO, account=management))
-        result = CliRunner().invoke(cli, [
+        return CliRunner().invoke(cli, [
             "--store", str(store), "run", "AWS-EnableS3BucketEncryption", "--region", TOKYO, "--accounts", f"{a},{b}",
             "--regions", f"{TOKYO},{VIRGINIA}", "--targets", "Key=tag:Encrypt,Values=true",
             "--target-parameter-name", "BucketName", "--max-concurrency", "2", "--max-errors", "4",
             "-p", f"AutomationAssumeRole=arn:aws:iam::{management}:role/{ADMIN_ROLE}", "--output", "json",
             "--report", str(report)])
-    assert result.exit_code == 1, result.output
-    run_id = json.loads(result.stdout)["AutomationExecution"]["AutomationExecutionId"]
-    return store, run_id, report, result

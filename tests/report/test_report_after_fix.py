@@ -3,18 +3,15 @@ same run across 2 accounts x 2 Regions succeeds and its report is all green, wit
 
 import json
 
-from click.testing import CliRunner
-
-from xacct.cli import cli
 from xacct.results.report import build_report
 from xacct.store import Store
 
-from .conftest import ADMIN_ROLE, IDS, TOKYO, VIRGINIA
+from .conftest import IDS, TOKYO, VIRGINIA, run_s1
 
 EXEC_ROLE = "AWS-SystemsManager-AutomationExecutionRole"
 
 
-def test_after_the_fix_every_cell_is_green(s1_run, tmp_path, monkeypatch):
+def test_after_the_fix_every_cell_is_green(s1_run, tmp_path):
     from xacct.sandbox.embedded import SandboxCloud
 
     store, _, _, _ = s1_run
@@ -25,15 +22,8 @@ def test_after_the_fix_every_cell_is_green(s1_run, tmp_path, monkeypatch):
             RoleName=EXEC_ROLE, PolicyName="EncryptBuckets", PolicyDocument=json.dumps({
                 "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutEncryptionConfiguration",
                                                         "Resource": "arn:aws:s3:::*"}]}))
-    monkeypatch.setattr("xacct.commands.run.make_cloud",
-                        lambda aws, profile, region: SandboxCloud(region or TOKYO, account=management))
     page = tmp_path / "fixed.html"
-    result = CliRunner().invoke(cli, [
-        "--store", str(store), "run", "AWS-EnableS3BucketEncryption", "--region", TOKYO, "--accounts", f"{a},{b}",
-        "--regions", f"{TOKYO},{VIRGINIA}", "--targets", "Key=tag:Encrypt,Values=true",
-        "--target-parameter-name", "BucketName", "--max-concurrency", "2", "--max-errors", "4",
-        "-p", f"AutomationAssumeRole=arn:aws:iam::{management}:role/{ADMIN_ROLE}", "--output", "json",
-        "--report", str(page)])
+    result = run_s1(store, page)
     assert result.exit_code == 0, result.output
     run_id = json.loads(result.stdout)["AutomationExecution"]["AutomationExecutionId"]
     report = build_report(Store(store), run_id)

@@ -3,12 +3,12 @@ automation step by step" runs it: the execution waits (Waiting) for StartStep na
 that step, waits again, and ends with StopAutomationExecution Type Complete (or Cancel); StopStep
 stops a running step."""
 
-import json
 import time
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
+
+from .served import served_automation, wait_until
 
 ACCOUNT = "529384716205"  # an account of this module's own
 REGION = "eu-west-3"
@@ -32,28 +32,15 @@ ENDED = ("Success", "Failed", "Cancelled", "TimedOut")
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    from xacct.sandbox.embedded import SandboxCloud
-    from xacct.sandbox.server import SandboxServer
-    from xacct.store import Store
-
-    cloud = SandboxCloud(REGION)
-    store = Store(tmp_path_factory.mktemp("interactive") / "executions.db")
-    cloud.serve_automation(store)
-    server = SandboxServer(cloud.gate)
-    endpoint = server.start()
-    operator = cloud.operator(ACCOUNT)
-    cloud.client("ssm", REGION, operator).create_document(
-        Name="Stepper", DocumentType="Automation", DocumentFormat="JSON", Content=json.dumps(STEPPER))
-    ssm = boto3.client("ssm", region_name=REGION, endpoint_url=endpoint, aws_access_key_id=operator.access_key_id,
-                       aws_secret_access_key=operator.secret_access_key)
-    started: list[str] = []
-    yield ssm, started
-    for execution_id in started:  # no execution left waiting for ever in the server's threads
-        try:
-            ssm.stop_automation_execution(AutomationExecutionId=execution_id, Type="Cancel")
-        except ClientError:
-            pass
-    server.stop()
+    with served_automation(tmp_path_factory.mktemp("interactive"), ACCOUNT, REGION, {"Stepper": STEPPER}) as served:
+        ssm = served.ssm(REGION)
+        started: list[str] = []
+        yield ssm, started
+        for execution_id in started:  # no execution left waiting for ever in the server's threads
+            try:
+                ssm.stop_automation_execution(AutomationExecutionId=execution_id, Type="Cancel")
+            except ClientError:
+                pass
 
 
 def start(served, **extra) -> str:
@@ -71,16 +58,6 @@ def get(ssm, execution_id) -> dict:
 def steps(execution) -> dict:
     """The latest entry of each step name."""
     return {s["StepName"]: s for s in execution["StepExecutions"]}
-
-
-def wait_until(ssm, execution_id, holds, what):
-    for _ in range(400):
-        execution = get(ssm, execution_id)
-        if holds(execution):
-            return execution
-        time.sleep(0.05)
-    raise AssertionError(f"{execution_id}: {what} never held; {execution['AutomationExecutionStatus']}, "
-                         f"{[(s['StepName'], s['StepStatus']) for s in execution['StepExecutions']]}")
 
 
 def step_ended(ssm, execution_id, name, status="Success"):

@@ -2,11 +2,12 @@
 executions start, run in the server's background, and every read API shows them."""
 
 import json
-import time
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+
+from .served import served_automation, wait_until
 
 ACCOUNT = "371204758220"  # an account of this module's own
 REGION = "eu-central-1"
@@ -31,43 +32,24 @@ WAITS = {"schemaVersion": "0.3", "mainSteps": [
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    from xacct.sandbox.embedded import SandboxCloud
-    from xacct.sandbox.server import SandboxServer
-    from xacct.store import Store
-
-    cloud = SandboxCloud(REGION)
-    store = Store(tmp_path_factory.mktemp("ssm") / "executions.db")
-    cloud.serve_automation(store)
-    server = SandboxServer(cloud.gate)
-    endpoint = server.start()
-    operator = cloud.operator(ACCOUNT)
-    admin = cloud.client("ssm", REGION, operator)
-    for name, body in (("Greeter", RUNBOOK), ("Holder", WAITS)):
-        admin.create_document(Name=name, DocumentType="Automation", DocumentFormat="JSON", Content=json.dumps(body))
-    iam = cloud.client("iam", "us-east-1", operator)
-    iam.create_user(UserName="reader")
-    iam.put_user_policy(UserName="reader", PolicyName="read", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
-            "ssm:GetAutomationExecution", "ssm:DescribeAutomationExecutions", "ssm:GetDocument"]}]}))
-    key = iam.create_access_key(UserName="reader")["AccessKey"]
-    yield {"endpoint": endpoint, "store": store, "cloud": cloud, "operator": operator,
-           "reader": (key["AccessKeyId"], key["SecretAccessKey"])}
-    server.stop()
+    with served_automation(tmp_path_factory.mktemp("ssm"), ACCOUNT, REGION,
+                           {"Greeter": RUNBOOK, "Holder": WAITS}) as served:
+        iam = served.cloud.client("iam", "us-east-1", served.operator)
+        iam.create_user(UserName="reader")
+        iam.put_user_policy(UserName="reader", PolicyName="read", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
+                "ssm:GetAutomationExecution", "ssm:DescribeAutomationExecutions", "ssm:GetDocument"]}]}))
+        key = iam.create_access_key(UserName="reader")["AccessKey"]
+        served.reader = (key["AccessKeyId"], key["SecretAccessKey"])
+        yield served
 
 
 def client(served, keys=None):
-    key, secret = keys or (served["operator"].access_key_id, served["operator"].secret_access_key)
-    return boto3.client("ssm", region_name=REGION, endpoint_url=served["endpoint"], aws_access_key_id=key,
-                        aws_secret_access_key=secret)
+    return served.ssm(REGION, keys)
 
 
 def wait_for(ssm, execution_id, statuses=("Success", "Failed", "Cancelled", "TimedOut")):
-    for _ in range(400):
-        execution = ssm.get_automation_execution(AutomationExecutionId=execution_id)["AutomationExecution"]
-        if execution["AutomationExecutionStatus"] in statuses:
-            return execution
-        time.sleep(0.05)
-    raise AssertionError(f"{execution_id} stayed {execution['AutomationExecutionStatus']}")
+    return wait_until(ssm, execution_id, lambda e: e["AutomationExecutionStatus"] in statuses, f"one of {statuses}")
 
 
 def test_start_runs_in_the_background_and_get_shows_every_step(served):
@@ -165,21 +147,21 @@ def test_client_token_makes_start_idempotent(served):
 def test_start_is_authorized_on_the_automation_definition(served):
     """A user allowed to read documents and executions but not ssm:StartAutomationExecution is
     refused; reading needs ssm:GetAutomationExecution, which the user has."""
-    reader = client(served, served["reader"])
+    reader = client(served, served.reader)
     with pytest.raises(ClientError) as caught:
         reader.start_automation_execution(DocumentName="Greeter")
     error = caught.value.response["Error"]
     assert error["Code"] == "AccessDeniedException"
-    assert f"automation-definition/Greeter:$DEFAULT" in error["Message"]
+    assert "automation-definition/Greeter:$DEFAULT" in error["Message"]
 
 
 def test_executions_are_per_account_and_region(served):
     ssm = client(served)
     execution_id = ssm.start_automation_execution(DocumentName="Greeter")["AutomationExecutionId"]
     wait_for(ssm, execution_id)
-    elsewhere = boto3.client("ssm", region_name="us-west-2", endpoint_url=served["endpoint"],
-                             aws_access_key_id=served["operator"].access_key_id,
-                             aws_secret_access_key=served["operator"].secret_access_key)
+    elsewhere = boto3.client("ssm", region_name="us-west-2", endpoint_url=served.endpoint,
+                             aws_access_key_id=served.operator.access_key_id,
+                             aws_secret_access_key=served.operator.secret_access_key)
     with pytest.raises(ClientError) as caught:
         elsewhere.get_automation_execution(AutomationExecutionId=execution_id)
     assert caught.value.response["Error"]["Code"] == "AutomationExecutionNotFoundException"

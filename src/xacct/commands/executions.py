@@ -100,7 +100,7 @@ def show(ctx, execution_id, output):
       xacct executions show 3f2c
     """
     from ..cli import open_store
-    from ..engine.history import automation_execution
+    from ..engine.history import automation_execution, descendants
     from ..ssm import Context, SsmError
     from ..ssm.get import automation_execution as get_automation_execution
 
@@ -114,21 +114,11 @@ def show(ctx, execution_id, output):
     if output == "json":
         # GetAutomationExecution's shape for each; the children (targets' executions, and theirs)
         # under their own key, each naming its parent in ParentAutomationExecutionId
-        children = [automation_execution(store, child) for child in _descendants(store, row["execution_id"])]
+        children = [automation_execution(store, child) for child in descendants(store, row["execution_id"])]
         click.echo(json.dumps({"AutomationExecution": _with_warnings(store, result),
                                "ChildExecutions": [_with_warnings(store, c) for c in children]}, indent=2))
         return
     _show_text(store, result, 0)
-
-
-def _descendants(store, execution_id: str) -> list[str]:
-    """The IDs of every execution below this one, depth first, each after its parent, in the
-    order they started."""
-    found = []
-    for row in reversed(store.executions(parent_id=execution_id, limit=SCAN_LIMIT)):
-        found.append(row["execution_id"])
-        found += _descendants(store, row["execution_id"])
-    return found
 
 
 def _warnings(store, execution_id: str) -> list[dict]:

@@ -161,3 +161,16 @@ def _apply(step: dict, kind: str, event: dict) -> None:
             step["xacct:Explanation"] = data["xacct:Explanation"]
     elif kind == "StepLog":
         step.setdefault("xacct:Logs", []).append(data)
+
+
+CHILDREN_LIMIT = 10000  # children read per execution (a run across 10,000 targets has as many)
+
+
+def descendants(store, execution_id: str) -> list[str]:
+    """The IDs of every execution below this one, depth first, each after its parent, in the
+    order they started."""
+    found = []
+    for row in reversed(store.executions(parent_id=execution_id, limit=CHILDREN_LIMIT)):
+        found.append(row["execution_id"])
+        found += descendants(store, row["execution_id"])
+    return found

@@ -19,7 +19,7 @@ from ..document.model import Document, Step
 from . import status as S
 from .execution import Execution
 # the runner's own ending and onCancel path: both modes end and cancel alike
-from .runner import Outcome, _finish, _run_cancel_path, is_critical, run_step, start
+from .runner import Outcome, finish, run_cancel_path, is_critical, run_step, start
 from .signals import wait_between_steps
 
 MODE = "Interactive"
@@ -46,17 +46,17 @@ def run_interactive(execution: Execution) -> str:
         batch = wait_between_steps(execution, BETWEEN_STEPS)
         kinds = [signal["type"] for signal in batch]
         if "Cancel" in kinds:  # a cancel wins over steps asked for with it
-            return _finish(execution, S.CANCELLED, None)
+            return finish(execution, S.CANCELLED, None)
         for signal in batch:
             if signal["type"] == "Complete":
-                return _finish(execution, *_verdict(by_name, outcomes))
+                return finish(execution, *_verdict(by_name, outcomes))
             step = by_name.get(signal.get("StepName")) if signal["type"] == "StartStep" else None
             if step is None:  # a stale StopStep (SendAutomationSignal checked the step names)
                 continue
             outcome = _run_one(execution, step)
             if execution.cancel.is_set():  # StopAutomationExecution Cancel came while the step ran
-                _run_cancel_path(execution, step, {s.name: i for i, s in enumerate(steps)}, steps)
-                return _finish(execution, S.CANCELLED, None)
+                run_cancel_path(execution, step, {s.name: i for i, s in enumerate(steps)}, steps)
+                return finish(execution, S.CANCELLED, None)
             outcomes.pop(step.name, None)
             outcomes[step.name] = outcome
 

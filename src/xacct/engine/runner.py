@@ -152,7 +152,7 @@ def run(execution: Execution) -> str:
     store.append(execution.id, "ExecutionStatus", data={"AutomationExecutionStatus": S.IN_PROGRESS},
                  status=S.IN_PROGRESS)
     final, failure = run_steps(execution, list(execution.document.steps))
-    return _finish(execution, final, failure)
+    return finish(execution, final, failure)
 
 
 def run_steps(execution: Execution, steps: list[Step]) -> tuple[str, str | None]:
@@ -166,7 +166,7 @@ def run_steps(execution: Execution, steps: list[Step]) -> tuple[str, str | None]
             return S.CANCELLED, None
         outcome = run_step(execution, step)
         if outcome.status == S.CANCELLED:
-            _run_cancel_path(execution, step, by_name, steps)
+            run_cancel_path(execution, step, by_name, steps)
             return S.CANCELLED, None
         following = index + 1 if index + 1 < len(steps) else None
         if outcome.status == S.SUCCESS:
@@ -191,7 +191,7 @@ def run_steps(execution: Execution, steps: list[Step]) -> tuple[str, str | None]
     return final, failure
 
 
-def _run_cancel_path(execution: Execution, step: Step, by_name: dict, steps: list[Step]) -> None:
+def run_cancel_path(execution: Execution, step: Step, by_name: dict, steps: list[Step]) -> None:
     target = step.on_cancel if isinstance(step.on_cancel, str) else "Abort"
     if not target.startswith("step:") or target[5:] not in by_name:
         return
@@ -203,7 +203,7 @@ def _run_cancel_path(execution: Execution, step: Step, by_name: dict, steps: lis
     run_step(path, path_step, limit=CANCEL_PATH_SECONDS)
 
 
-def _finish(execution: Execution, final: str, failure: str | None) -> str:
+def finish(execution: Execution, final: str, failure: str | None) -> str:
     doc_outputs = {}
     for text, _ in execution.document.outputs:
         step, _, attribute = text.partition(".")

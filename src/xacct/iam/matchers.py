@@ -70,14 +70,17 @@ class ResourceMatcher:
         for pattern in self.arns:
             if pattern.match(resource, parts):
                 return True
-        for text in self.variables:
-            try:
-                filled = substitute(text, context, for_pattern=True)
-            except Unresolved:
-                continue  # a variable with no value matches nothing
-            if compile_arn(filled).match(resource, parts):
-                return True
+        return any(variable_arn_matches(text, resource, parts, context) for text in self.variables)
+
+
+def variable_arn_matches(pattern: str, resource: str, parts, context) -> bool:
+    """An ARN pattern with policy variables, filled from the request; a variable with no value
+    matches nothing."""
+    try:
+        filled = substitute(pattern, context, for_pattern=True)
+    except Unresolved:
         return False
+    return compile_arn(filled).match(resource, parts)
 
 
 _resources = _shared(ResourceMatcher)

@@ -10,9 +10,9 @@ reaches is found this way for both, since a policy remembers the answer per acti
 
 from __future__ import annotations
 
+from .matchers import variable_arn_matches
 from .principals import Caller, account_named
-from .variables import Unresolved, substitute
-from .wildcards import arn_match_once, compile_arn, match_once
+from .wildcards import arn_match_once, match_once
 
 
 def covers(statement, action: str) -> bool:
@@ -64,11 +64,7 @@ def _any_resource(patterns, resource: str, parts, context) -> bool:
         if pattern == resource or pattern == "*":
             return True
         if "${" in pattern:
-            try:
-                filled = substitute(pattern, context, for_pattern=True)
-            except Unresolved:
-                continue  # a variable with no value matches nothing
-            if compile_arn(filled).match(resource, parts):
+            if variable_arn_matches(pattern, resource, parts, context):
                 return True
         elif "*" in pattern or "?" in pattern:
             # an ARN pattern compares segment by segment with an ARN, so that a wildcard in the

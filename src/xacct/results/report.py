@@ -125,8 +125,7 @@ def _severity(status: str) -> int:
 
 def build_report(store, execution_id: str) -> Report:
     """The report of `execution_id` (or an unambiguous prefix of one)."""
-    from ..commands.executions import _descendants  # the order `executions show` lists them in
-    from ..engine.history import automation_execution
+    from ..engine.history import automation_execution, descendants  # in the order `executions show` lists them
     from ..ssm import Context, SsmError
     from ..ssm.get import automation_execution as get_automation_execution
 
@@ -138,7 +137,7 @@ def build_report(store, execution_id: str) -> Report:
     records = {top_id: top}
     rows = {top_id: store.execution(top_id)}
     children: dict[str, list[str]] = {}
-    for child_id in _descendants(store, top_id):
+    for child_id in descendants(store, top_id):
         records[child_id] = automation_execution(store, child_id)
         rows[child_id] = store.execution(child_id)
         children.setdefault(records[child_id].get("ParentAutomationExecutionId") or top_id, []).append(child_id)

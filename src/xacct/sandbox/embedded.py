@@ -202,7 +202,7 @@ class SandboxCloud(Cloud):
         runbook (by ARN) only when it is shared with this one ("Sharing SSM documents")."""
         from botocore.exceptions import ClientError
 
-        from .sharing import NOT_FOUND, serve_document
+        from .sharing import serve_document
 
         account = credentials.account or self.account
         params = {"Name": name, **({"DocumentVersion": version} if version else {})}

@@ -44,7 +44,7 @@ class AccessRefused(Exception):
         self.code, self.message, self.status, self.decision, self.request = code, message, status, decision, request
 
 
-def _error_code(service_model) -> str:
+def error_code(service_model) -> str:
     """AWS's code for "not authorized", by protocol: EC2 has its own, JSON services say
     AccessDeniedException, query and REST-XML services AccessDenied."""
     if service_model.service_name == "ec2":
@@ -98,7 +98,7 @@ class Gate:
             self.check(service, operation, params, region, access_key_id)
         except AccessRefused as refused:
             if refused.code == "AccessDenied*":
-                refused.code = _error_code(models.service_model(service))
+                refused.code = error_code(models.service_model(service))
             self.record(access_key_id, refused, refused.code)
             raise
 
@@ -109,7 +109,7 @@ class Gate:
             self.check(service, model.name, params, region, access_key_id)
             served = self.serve(service, model.name, params, access_key_id, region)
         except AccessRefused as refused:
-            code = refused.code if refused.code != "AccessDenied*" else _error_code(model.service_model)
+            code = refused.code if refused.code != "AccessDenied*" else error_code(model.service_model)
             self.record(access_key_id, refused, code)
             parsed = {"Error": {"Code": code, "Message": refused.message},
                       "ResponseMetadata": {"HTTPStatusCode": refused.status}}
@@ -294,7 +294,7 @@ class Gate:
         if role is not None and seconds and seconds > int(role.max_session_duration or 3600):
             raise AccessRefused("ValidationError", DURATION_TOO_LONG, status=400)
         if params.get("SerialNumber"):
-            if not _totp_ok(holder, str(params["SerialNumber"]), str(params.get("TokenCode", ""))):
+            if not totp_ok(holder, str(params["SerialNumber"]), str(params.get("TokenCode", ""))):
                 raise AccessRefused("AccessDenied", MFA_FAILED)
             context["aws:MultiFactorAuthPresent"] = ["true"]
             context["aws:MultiFactorAuthAge"] = ["0"]
@@ -376,7 +376,7 @@ def _holder_for(principal_arn: str) -> Holder:
     return Holder(principal_arn, account, user_name=name.rsplit("/", 1)[-1])
 
 
-def _totp_ok(holder: Holder, serial: str, code: str) -> bool:
+def totp_ok(holder: Holder, serial: str, code: str) -> bool:
     """The code is the current one (or the one before or after) of the caller's own MFA device."""
     import pyotp
     from moto.iam.models import iam_backends

@@ -18,7 +18,7 @@ import threading
 
 from ..aws import models
 from .auth import authenticate
-from .gate import AccessRefused, Gate, _error_code
+from .gate import AccessRefused, Gate, error_code
 from .http_layer import quiet_backend, request_handler
 from .http_requests import WireCall, WireRequest, protocol_hint, read_call, read_request
 from .principals import ANONYMOUS
@@ -66,7 +66,7 @@ class GateMiddleware:
             self.gate.check(call.service, call.operation, call.params, call.region, key)
             own = self.gate.serve(call.service, call.operation, call.params, key, call.region)
         except AccessRefused as refused:
-            code = refused.code if refused.code != "AccessDenied*" else _error_code(models.service_model(call.service))
+            code = refused.code if refused.code != "AccessDenied*" else error_code(models.service_model(call.service))
             self.gate.record(key, refused, code)
             # S3 tells an anonymous caller no more than this
             message = "Access Denied" if key == ANONYMOUS and refused.decision is not None else refused.message

@@ -24,7 +24,7 @@ SERVED = ("GetSessionToken", "GetCallerIdentity")
 
 def check(holder: Holder, params: dict) -> None:
     """Raise AccessRefused unless this holder may get a session token with these parameters."""
-    from .gate import MFA_FAILED, AccessRefused, _totp_ok
+    from .gate import MFA_FAILED, AccessRefused, totp_ok
 
     if holder.role_arn is not None or holder.temporary:
         raise AccessRefused("AccessDenied", "Cannot call GetSessionToken with session credentials")
@@ -32,7 +32,7 @@ def check(holder: Holder, params: dict) -> None:
         raise AccessRefused("AccessDenied", "GetSessionToken is for IAM users' long-term credentials")
     _seconds(params)
     if params.get("SerialNumber") or params.get("TokenCode"):
-        if not _totp_ok(holder, str(params.get("SerialNumber") or ""), str(params.get("TokenCode") or "")):
+        if not totp_ok(holder, str(params.get("SerialNumber") or ""), str(params.get("TokenCode") or "")):
             raise AccessRefused("AccessDenied", MFA_FAILED)
 
 

@@ -4,11 +4,10 @@ keys must)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ..engine import status as S
 from .context import Context
 from .errors import SsmError
+from .times import moment
 from .paging import page
 from .shapes import answer, check_request
 
@@ -63,10 +62,10 @@ def _predicate(key: str, values: list[str]):
     if key == "CurrentAction":
         return lambda e: e.get("CurrentAction") in values
     if key in ("StartTimeBefore", "StartTimeAfter"):
-        moments = [_moment(v, key) for v in values]
+        moments = [moment(v, key) for v in values]
         if key == "StartTimeBefore":
-            return lambda e: any(_moment(e["ExecutionStartTime"], key) < m for m in moments)
-        return lambda e: any(_moment(e["ExecutionStartTime"], key) > m for m in moments)
+            return lambda e: any(moment(e["ExecutionStartTime"], key) < m for m in moments)
+        return lambda e: any(moment(e["ExecutionStartTime"], key) > m for m in moments)
     if key == "AutomationType":
         return lambda e: e["AutomationType"] in values
     if key == "TagKey":
@@ -83,15 +82,3 @@ def _statuses() -> frozenset[str]:
 
     shape = operation_model("GetAutomationExecution").output_shape.members["AutomationExecution"]
     return frozenset(shape.members["AutomationExecutionStatus"].enum) | frozenset(S.STEP_STATUSES)
-
-
-def _moment(text: str, key: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
-        raise SsmError("InvalidFilterValue", f"{key}: {text!r} is not a time such as 2026-11-30T09:00:00Z.") from None
-    if moment.tzinfo is None:
-        from datetime import timezone
-
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment

@@ -4,11 +4,11 @@ reverse), filtered by StepExecutionFilter keys."""
 from __future__ import annotations
 
 from .context import Context
-from .describe_executions import _moment
 from .errors import SsmError
 from .get import automation_execution
 from .paging import page
 from .shapes import answer, check_request
+from .times import moment
 
 OPERATION = "DescribeAutomationStepExecutions"
 # StepExecutionFilter key -> the StepExecution member it tests
@@ -35,8 +35,8 @@ def _holds(key: str, values: list[str], step: dict) -> bool:
     if key in ("StartTimeBefore", "StartTimeAfter"):
         if not step.get("ExecutionStartTime"):
             return False
-        began = _moment(step["ExecutionStartTime"], key)
-        moments = [_moment(v, key) for v in values]
+        began = moment(step["ExecutionStartTime"], key)
+        moments = [moment(v, key) for v in values]
         return any(began < m for m in moments) if key == "StartTimeBefore" else any(began > m for m in moments)
     # ParentStepExecutionId, ParentStepIteration, ParentStepIteratorValue: steps inside aws:loop
     return False
