@@ -154,7 +154,7 @@ def test_scripts_still_running_when_xacct_exits_are_ended():
     """The exit hook ends the process groups of handlers still running (xacct leaving at once)."""
     import threading
 
-    from xacct import python_process
+    from xacct.runtime import python_process
 
     with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as out:
         pidfile = Path(out) / "pid"

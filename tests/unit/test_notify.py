@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 import pytest
 
 from xacct.engine.denial_cause import with_api_cause
-from xacct.notify import Notifier, aws_time, parse_destination
-from xacct.step_logs import check_log_group, line_for
+from xacct.results.notify import Notifier, aws_time, parse_destination
+from xacct.results.step_logs import check_log_group, line_for
 from xacct.store import Store
 
 

@@ -88,7 +88,7 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
     from ..document.validate import validate_file
     from .automation import start_here
     from ..engine.history import automation_execution
-    from ..progress import Progress
+    from ..results.progress import Progress
 
     given = parse_parameters(parameters)
     path = runbook.partition("#")[0]

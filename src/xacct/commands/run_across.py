@@ -22,7 +22,7 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
     """Start and follow the run; the exit status: 0 when every target succeeded, 1 otherwise,
     2 when the run cannot start."""
     from ..engine.locations import TargetLocation
-    from ..fanout_view import FanoutProgress, matrix, report
+    from ..results.fanout_view import FanoutProgress, matrix, report
     from .automation import start_here
     from .run import follow
 

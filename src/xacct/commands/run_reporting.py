@@ -14,7 +14,7 @@ OPTION_NAMES = ("notify", "notify_on", "log_group", "report")
 
 
 def _destinations(ctx, param, values):
-    from ..notify import parse_destination
+    from ..results.notify import parse_destination
 
     try:
         return [parse_destination(value, None) for value in values]
@@ -23,7 +23,7 @@ def _destinations(ctx, param, values):
 
 
 def _log_group(ctx, param, value):
-    from ..step_logs import check_log_group
+    from ..results.step_logs import check_log_group
 
     if value is None:
         return None
@@ -67,12 +67,12 @@ def start_reporting(ctx: click.Context, store, cloud, region: str, options: dict
     caller = cloud.identity(cloud.caller_credentials(), region)
     listeners = []
     if notify:
-        from ..notify import Notifier
+        from ..results.notify import Notifier
 
         destinations = [dataclasses.replace(d, region=d.region or region) for d in notify]
         listeners.append(Notifier(store, cloud, caller, destinations, on=notify_on or "failure"))
     if log_group:
-        from ..step_logs import StepLogs
+        from ..results.step_logs import StepLogs
 
         listeners.append(StepLogs(store, cloud, log_group, caller))
     store.listeners.extend(listeners)

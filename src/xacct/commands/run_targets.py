@@ -128,7 +128,7 @@ def run_targets(runbook: str, *, cloud, store, region: str, given: dict, control
                 output: str) -> int:
     """Start and follow a rate-controlled run; the exit status: 0 when every target succeeded, 1
     otherwise, 2 when the run cannot start."""
-    from ..fanout_view import FanoutProgress, report, resource_list
+    from ..results.fanout_view import FanoutProgress, report, resource_list
     from .automation import start_here
     from .run import follow
 

@@ -19,7 +19,7 @@ def say(text: str) -> None:
 def run_followed(runbook: str, cloud, store, parameters: dict) -> tuple[str, dict, object]:
     from ..engine import run, start_runbook
     from ..engine.history import automation_execution
-    from ..progress import Progress
+    from ..results.progress import Progress
 
     execution = start_runbook(runbook, cloud=cloud, store=store, parameters=parameters)
     click.echo(f"  $ xacct run {Path(runbook.partition('#')[0]).name}#{runbook.partition('#')[2]} "
@@ -38,7 +38,7 @@ def run_across_followed(cloud, store, built, runbook: str, accounts: list[str], 
     from ..engine.documents import by_name
     from ..engine.history import automation_execution
     from ..engine.locations import ADMINISTRATION_ROLE, TargetLocation, run_fanout, start_fanout
-    from ..fanout_view import FanoutProgress, matrix
+    from ..results.fanout_view import FanoutProgress, matrix
 
     caller = built.users[("111111111111", "ops")]
     admin = f"arn:aws:iam::111111111111:role/{ADMINISTRATION_ROLE}"

@@ -106,8 +106,8 @@ def _run(cloud, store, ops, region, notify: str | None = None):
     from ..engine.history import automation_execution
     from ..engine.locations import TargetLocation, run_fanout, start_fanout
     from ..engine.targets import RateControl
-    from ..fanout_view import FanoutProgress, matrix
-    from ..notify import Notifier, parse_destination
+    from ..results.fanout_view import FanoutProgress, matrix
+    from ..results.notify import Notifier, parse_destination
 
     click.echo(f"  $ xacct run {RUNBOOK} --accounts {','.join(MEMBERS)} --regions {','.join(REGIONS)} \\\n"
                f"      --targets Key=tag:Encrypt,Values=true --target-parameter-name BucketName "

@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..python_process import run_handler
+from ..runtime.python_process import run_handler
 from .call import StepCall
 from .errors import StepFailed, StepInterrupted
 

@@ -73,7 +73,7 @@ def handle_invoke(cloud, request, account: str, region: str):
 
 
 def _run(cloud, function, event, region):
-    from ..python_process import run_handler
+    from ..runtime.python_process import run_handler
 
     credentials = cloud.assume_role_as_service("lambda.amazonaws.com", function.role,
                                                function.function_name[:64], cloud.operator(function.account_id),

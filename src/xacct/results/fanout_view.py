@@ -8,9 +8,9 @@ import threading
 
 import click
 
-from .doctor.findings import finding_for
+from ..doctor.findings import finding_for
 
-from .engine import status as S
+from ..engine import status as S
 
 SHORT = {S.SUCCESS: "ok", S.FAILED: "FAILED", S.CANCELLED: "not run", S.TIMED_OUT: "TIMED OUT"}
 COLORS = {S.SUCCESS: "green", S.FAILED: "red", S.CANCELLED: "yellow", S.TIMED_OUT: "red"}
@@ -93,7 +93,7 @@ def report(store, parent_id: str, final: str, output: str, table) -> None:
     its explanation, and where to see every step."""
     import json
 
-    from .engine.history import automation_execution
+    from ..engine.history import automation_execution
 
     result = automation_execution(store, parent_id)
     if output == "json":

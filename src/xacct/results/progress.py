@@ -8,7 +8,7 @@ import time
 
 import click
 
-from .engine import status as S
+from ..engine import status as S
 
 COLORS = {S.SUCCESS: "green", S.FAILED: "red", S.TIMED_OUT: "red", S.CANCELLED: "yellow", S.WAITING: "cyan"}
 

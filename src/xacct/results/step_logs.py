@@ -15,7 +15,7 @@ import re
 import threading
 import time
 
-from .background import BackgroundSender, record_warning
+from ..runtime.background import BackgroundSender, record_warning
 
 LOG_GROUP = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}")  # LogGroupName (botocore's logs model)
 BATCH = 1000  # PutLogEvents takes at most 10,000 events and 1 MiB per call: stay well under
@@ -95,7 +95,7 @@ class StepLogs:
     def _where(self, execution_id: str):
         """(credentials, account, Region) of the execution: the engine's own object while it runs
         here; the caller's for a top execution the engine made no object for."""
-        from .engine.runner import LIVE
+        from ..engine.runner import LIVE
 
         for execution in list(LIVE.values()):
             while execution is not None:  # a target's rate-control parent, the run's parent, ...
@@ -139,7 +139,7 @@ class StepLogs:
                 raise  # another execution in the same account and Region made it meanwhile
 
     def _failed(self, execution_id: str, exc: Exception) -> None:
-        from .engine.runner import DENIAL_CODES
+        from ..engine.runner import DENIAL_CODES
 
         credentials, account, region = self._where(execution_id)
         code = getattr(exc, "response", {}).get("Error", {}).get("Code")

@@ -22,8 +22,8 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from .background import BackgroundSender, record_warning
-from .engine import status as S
+from ..runtime.background import BackgroundSender, record_warning
+from ..engine import status as S
 
 EXECUTION_CHANGE = "EC2 Automation Execution Status-change Notification"
 STEP_CHANGE = "EC2 Automation Step Status-change Notification"
