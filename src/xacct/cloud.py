@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from .aws.sessions import CREATION_LOCK
 from .credentials import Credentials
 
 
@@ -90,13 +91,14 @@ class Cloud:
                 from botocore.config import Config
 
                 _reuse_client_classes()
-                client = self._session().client(
-                    service,
-                    region_name=region,
-                    config=Config(retries={"mode": "standard", "max_attempts": 5}),
-                    **self._client_extra(),
-                    **credentials.as_client_kwargs(),
-                )
+                with CREATION_LOCK:
+                    client = self._session().client(
+                        service,
+                        region_name=region,
+                        config=Config(retries={"mode": "standard", "max_attempts": 5}),
+                        **self._client_extra(),
+                        **credentials.as_client_kwargs(),
+                    )
                 self._clients[key] = client
                 if len(self._clients) > self.MAX_CLIENTS:
                     self._clients.popitem(last=False)

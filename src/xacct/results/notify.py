@@ -19,7 +19,6 @@ import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 from urllib.parse import urlsplit
 
 from ..runtime.background import BackgroundSender, record_warning

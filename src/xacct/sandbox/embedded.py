@@ -11,6 +11,7 @@ import json
 import os
 import threading
 
+from ..aws.sessions import create_client
 from ..cloud import Cloud
 from ..credentials import Credentials
 from . import lambda_runtime
@@ -80,9 +81,9 @@ class SandboxCloud(Cloud):
         self.gate = Gate()
         self.gate.cloud = self
         _start_moto()
-        import boto3
+        from ..aws.sessions import shared_session
 
-        self._boto = boto3.Session(region_name=region)
+        self._boto = shared_session(region)
         self.default_region = region
         self.account = account
         self._server = None
@@ -166,7 +167,7 @@ class SandboxCloud(Cloud):
                 raise refused
         # the service's own call: made with an administrator of the role's account, past the gate
         admin = self.operator(role_arn.split(":")[4])
-        sts = self._session().client("sts", region_name=region, **admin.as_client_kwargs())
+        sts = create_client(self._session(), "sts", region_name=region, **admin.as_client_kwargs())
         response = sts.assume_role(RoleArn=role_arn, RoleSessionName=session_name[:64])
         credentials = Credentials.from_response(response["Credentials"], response["AssumedRoleUser"]["Arn"])
         self.gate.after_assume({"RoleArn": role_arn}, credentials.access_key_id, credentials.arn)

@@ -5,6 +5,7 @@ grants; here the call is checked, then carried to the key's own account."""
 
 from __future__ import annotations
 
+from ..aws.sessions import create_client
 from ..iam import Caller
 
 
@@ -41,7 +42,7 @@ def forward(session, operation: str, params: dict, region: str, owner_admin) -> 
     """Make the call in the key's own account (past the gate, which has already decided)."""
     from botocore import xform_name
 
-    client = session.client("kms", region_name=region, **owner_admin.as_client_kwargs())
+    client = create_client(session, "kms", region_name=region, **owner_admin.as_client_kwargs())
     answer = getattr(client, xform_name(operation))(**params)
     answer.pop("ResponseMetadata", None)
     return answer

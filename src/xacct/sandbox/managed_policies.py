@@ -12,7 +12,7 @@ _lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def _catalogue() -> dict:
+def catalogue() -> dict:
     from moto.iam.models import aws_managed_policies_data
 
     return json.loads(aws_managed_policies_data)
@@ -33,7 +33,7 @@ def ensure(account: str, arn: str) -> bool:
         if arn in backend.managed_policies:
             return True
         name = arn.rsplit("/", 1)[-1]
-        data = _catalogue().get(name)
+        data = catalogue().get(name)
         if data is None:
             return False
         policy = AWSManagedPolicy.from_data(name, account, backend.region_name, data)
