@@ -1,6 +1,6 @@
 """SSM ListDocuments as SSM answers it in an account: the account's own documents (moto's list),
-the documents other accounts share with it, and the AWS-owned runbooks (xacct's, in owned/),
-which moto knows nothing of. The Owner filter picks among them ("DocumentKeyValuesFilter", AWS
+the documents other accounts share with it, and the AWS-owned documents (owned/: xacct's own,
+and those of the active runbooks registry, xacct.runbooks), which moto knows nothing of. The Owner filter picks among them ("DocumentKeyValuesFilter", AWS
 Systems Manager API Reference): Self, Amazon, Private (shared with the account), Public (shared
 with everyone), ThirdParty (none in the sandbox), and All. A document another account shares is
 listed by its ARN, which is how the account reads it."""
@@ -36,7 +36,7 @@ def list_documents(params: dict, account: str, region: str) -> dict | None:
     if owner in ("Public", "All"):
         found += _shared(account, region, public=True)
     if owner in ("Amazon", "All"):
-        found += owned_identifiers()
+        found += owned_identifiers(region)
     found = sorted((d for d in found if _matches(d, filters)), key=lambda d: d["Name"])
     token = str(params.get("NextToken") or "0")
     if not token.isdigit() or int(token) > len(found):
