@@ -109,7 +109,8 @@ class Entry:
             return self.text
         if fmt == "JSON":
             return json.dumps(self.content, indent=2, ensure_ascii=False, default=str)
-        return yaml.safe_dump(self.content, sort_keys=False, allow_unicode=True)
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # the C emitter: a tenth of the time
+        return yaml.dump(self.content, Dumper=dumper, sort_keys=False, allow_unicode=True)
 
     @cached_property
     def document(self):
