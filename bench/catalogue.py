@@ -15,7 +15,6 @@ realistic size (eight steps, half JSON and half YAML, about 3 KB each):
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import tempfile
 import time

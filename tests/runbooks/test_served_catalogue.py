@@ -4,7 +4,6 @@ written or converted, and starts any of them by name; `xacct runbooks pull` copi
 served sandbox into an empty catalogue with progress, is interrupted, and resumes."""
 
 import json
-import os
 import shutil
 import signal
 import subprocess
