@@ -141,6 +141,14 @@ def test_pull_with_progress_interrupted_and_resumed(served, tmp_path):
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert again.stdout.startswith(f"Stored 0, already there {COUNT + XACCT_AUTOMATION}, failed 0")
 
+    # the pulled catalogue serves in the Region it came from, with no --runbooks
+    run = [sys.executable, "-m", "xacct", "--store", str(tmp_path / "x.db"), "run", "Example-Thing0010"]
+    here = subprocess.run(run + ["--region", "us-east-1"], env=env, capture_output=True, text=True, timeout=120)
+    assert here.returncode == 0 and "Success" in here.stdout, here.stderr
+    elsewhere = subprocess.run(run + ["--region", "eu-west-1"], env=env, capture_output=True, text=True, timeout=120)
+    assert elsewhere.returncode == 2
+    assert "Example-Thing0010 does not exist" in elsewhere.stderr
+
 
 def _botocore_session(env):
     import botocore.session
