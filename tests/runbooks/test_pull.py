@@ -49,3 +49,21 @@ def test_names_at_their_default_version_and_a_missing_name(sandbox, tmp_path):
     assert pull(ssm, shelf, "ap-southeast-2", wanted).stored == ["Example-Thing0001"]
     assert shelf.has("ap-southeast-2", "Example-Thing0001", "1") and not shelf.has("us-east-1", "Example-Thing0001", "1")
     assert pull(ssm, shelf, "ap-southeast-2", wanted).already == ["Example-Thing0001"]
+
+
+def test_page_sizes_over_fifty_are_refused_in_process_as_over_http(sandbox, tmp_path):
+    from botocore.exceptions import ClientError
+
+    write_folder(tmp_path / "rb", 2)
+    activate([str(tmp_path / "rb")], pulled=False)
+    operator = sandbox.operator(ACCOUNT)
+    for ssm in (sandbox.client("ssm", "us-east-1", operator), ssm_of(sandbox)):
+        for call, args in ((ssm.list_documents, {"Filters": [{"Key": "Owner", "Values": ["Amazon"]}]}),
+                           (ssm.list_document_versions, {"Name": "Example-Thing0001"})):
+            try:
+                call(MaxResults=51, **args)
+            except ClientError as exc:
+                assert exc.response["Error"]["Code"] == "ValidationException"
+                assert "Member must have value less than or equal to 50" in exc.response["Error"]["Message"]
+            else:
+                raise AssertionError(f"{call} took MaxResults 51")

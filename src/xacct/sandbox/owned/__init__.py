@@ -99,6 +99,11 @@ def owned_identifiers(region: str | None = None) -> list[dict]:
 
 
 def _page(items: list[dict], params: dict, key: str, size: int) -> tuple[dict | None, tuple | None]:
+    from ..document_list import page_size_error
+
+    size_error = page_size_error(params.get("MaxResults"))
+    if size_error:
+        return None, ("ValidationException", size_error)
     token = str(params.get("NextToken") or "0")
     if not token.isdigit() or int(token) > len(items):
         return None, INVALID_TOKEN
