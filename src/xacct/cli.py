@@ -44,11 +44,20 @@ def open_store(ctx: click.Context):
         raise click.ClickException(f"cannot open the store: {exc}") from None
 
 
+def _runbooks_option(command):
+    from .commands.runbook_folders import runbooks_option
+
+    return runbooks_option(from_environment=False, help_text=(
+        "Also check the SSM documents of this folder, as the sandbox reads them (--runbooks of xacct run); "
+        "repeat for more."))(command)
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--output", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Findings as lines, or as a JSON array.")
-def validate(paths: tuple[str, ...], output: str) -> None:
+@_runbooks_option
+def validate(paths: tuple[str, ...], output: str, runbooks_dirs: tuple[str, ...]) -> None:
     """Check Automation runbooks (YAML, JSON, or CloudFormation templates holding
     AWS::SSM::Document resources) without running them.
 
@@ -59,17 +68,30 @@ def validate(paths: tuple[str, ...], output: str) -> None:
     Examples:
       xacct validate share-ami.yaml
       xacct validate --output json templates/ runbooks/
+      xacct validate --runbooks ./aws-runbooks     the documents the sandbox would serve from a folder
     """
     from .document.validate import UnreadableInput, expand_paths, validate_file
 
+    if not paths and not runbooks_dirs:
+        raise click.UsageError("Missing argument 'PATHS...' (or --runbooks DIR).")
     findings = []
     unreadable = False
-    for path in expand_paths(paths):
+    for path in expand_paths(paths) if paths else ():
         try:
             findings.extend(validate_file(path))
         except UnreadableInput as exc:
             click.echo(f"xacct: cannot read {exc}", err=True)
             unreadable = True
+    if runbooks_dirs:  # the documents the sandbox would serve from these folders, each as its file
+        from .commands.runbook_folders import use_runbooks
+        from .document.validate import validate_text
+
+        registry = use_runbooks(runbooks_dirs, pulled=False)
+        for entry in registry.entries():
+            if entry.path is not None:
+                findings.extend(validate_text(entry.text, entry.path))
+        for path, why in registry.skipped:
+            click.echo(f"xacct: {path}: skipped: {why}", err=True)
     if output == "json":
         click.echo(json.dumps([f.as_json() for f in findings], indent=2, allow_nan=False))
     else:
@@ -97,7 +119,7 @@ def demo() -> None:
     sys.exit(run_demo())
 
 
-from .commands import ami, doctor, executions, explain, report, run, sandbox, signal, stop  # noqa: E402  (commands register on `cli`)
+from .commands import ami, doctor, executions, explain, report, run, runbooks, sandbox, signal, stop  # noqa: E402  (commands register on `cli`)
 
 cli.add_command(run.run)
 cli.add_command(executions.executions)
@@ -108,6 +130,7 @@ cli.add_command(sandbox.sandbox)
 cli.add_command(doctor.doctor)
 cli.add_command(ami.ami)
 cli.add_command(report.report)
+cli.add_command(runbooks.runbooks)
 
 
 def main() -> None:

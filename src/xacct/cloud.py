@@ -43,8 +43,9 @@ class Cloud:
         env["AWS_DEFAULT_REGION"] = env["AWS_REGION"] = region
         return env
 
-    def owned_document(self, name: str):
-        """An AWS-owned runbook by name, or None (only the sandbox needs to provide them)."""
+    def owned_document(self, name: str, region: str | None = None, version: str | None = None):
+        """An AWS-owned runbook by name (in `region`, at `version`: any Region, its default version
+        when None), or None (only the sandbox needs to provide them)."""
         return None
 
     def check_call(self, credentials: Credentials, service: str, operation: str, params: dict, region: str) -> None:

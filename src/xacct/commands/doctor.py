@@ -10,6 +10,7 @@ import click
 
 from .refusals import exit_2_on_refusal
 from .run import parse_parameters
+from .runbook_folders import runbooks_option, use_runbooks
 from .run_targets import parse_target
 
 IMAGE_ID = re.compile(r"ami-[0-9a-f]{8,17}")
@@ -41,8 +42,9 @@ IMAGE_ID = re.compile(r"ami-[0-9a-f]{8,17}")
 @click.option("--apply", "apply_fixes", is_flag=True, help="Make the fixes, after showing them and asking.")
 @click.option("--yes", is_flag=True, help="With --apply: do not ask.")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@runbooks_option()
 def doctor(runbook, parameters, accounts, regions, units, targets, target_parameter_name, include_child_ous, exclude_accounts, execution_role_name, region, world_path, aws, profile,
-           read_role_name, as_arn, role_arn, mfa_serial, apply_fixes, yes, output):
+           read_role_name, as_arn, role_arn, mfa_serial, apply_fixes, yes, output, runbooks_dirs):
     """Find what would make RUNBOOK fail before it runs: a runbook not shared with a target
     account, execution or administration roles missing or not trusting each other, permissions
     the runbook's API calls need (by their IAM names), MFA a role's trust policy requires, and
@@ -71,6 +73,8 @@ def doctor(runbook, parameters, accounts, regions, units, targets, target_parame
     if yes and not apply_fixes:
         raise click.UsageError("--yes goes with --apply")
     given = parse_parameters(parameters)
+    if not (aws or profile):
+        use_runbooks(runbooks_dirs)
     targets_accounts = _split(accounts)
     bad = [a for a in targets_accounts if not ACCOUNT.fullmatch(a)]
     if bad:

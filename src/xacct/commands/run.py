@@ -12,6 +12,7 @@ import click
 
 from .run_reporting import reporting_options, start_reporting
 from .refusals import exit_2_on_refusal
+from .runbook_folders import runbooks_option, use_runbooks
 from .run_targets import control_from, run_targets, target_options, unit_ids
 
 
@@ -64,9 +65,10 @@ def make_cloud(aws: bool, profile: str | None, region: str | None):
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @target_options  # --targets, --target-parameter-name, --target-maps, --ou, ... (run_targets.py)
 @reporting_options  # --notify, --notify-on, --log-group (run_reporting.py)
+@runbooks_option()  # --runbooks DIR: AWS-owned documents for the sandbox (runbook_folders.py)
 @click.pass_context
 def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path, as_who, accounts, regions,
-        execution_role_name, max_concurrency, max_errors, output, **targeting):
+        execution_role_name, max_concurrency, max_errors, output, runbooks_dirs, **targeting):
     """Run RUNBOOK (a file, or the name of a runbook in the account or owned by AWS) and follow
     it step by step. Exit status 0 when the execution ends in Success, 1 otherwise, 2 when it
     cannot start (an unknown runbook, bad parameters, errors in the runbook).
@@ -92,6 +94,8 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
 
     given = parse_parameters(parameters)
     path = runbook.partition("#")[0]
+    if not (aws or profile):
+        use_runbooks(runbooks_dirs)
 
     if os.path.exists(path):
         from ..document.rules import RULES_BY_ID

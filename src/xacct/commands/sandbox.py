@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .runbook_folders import runbooks_option, use_runbooks
 
 @click.group()
 def sandbox():
@@ -27,8 +28,9 @@ def sandbox():
               help="Where to write the AWS config and credentials files (default: a folder under ~/.xacct).")
 @click.option("--ready-file", type=click.Path(dir_okay=False), hidden=True,
               help="Write the endpoint here once serving (for scripts and tests).")
+@runbooks_option()
 @click.pass_context
-def serve(ctx, world_path, port, host, profiles_dir, ready_file):
+def serve(ctx, world_path, port, host, profiles_dir, ready_file, runbooks_dirs):
     """Build WORLD into the sandbox and serve it on 127.0.0.1 through the IAM gate, so that the
     AWS CLI and any SDK reach it with its own profiles. Writes an AWS config and credentials
     file with a profile per world user (named ALIAS-USER) whose endpoint is the sandbox.
@@ -46,6 +48,8 @@ def serve(ctx, world_path, port, host, profiles_dir, ready_file):
 
     from ..cli import open_store
 
+    registry = use_runbooks(runbooks_dirs)
+    documents = len(registry.names())  # read now, so that the first request is answered at once
     cloud = SandboxCloud(enforce=True)
     built = build_world_or_exit(world_path, cloud)
     # executions started over HTTP are recorded where `xacct executions` reads them
@@ -55,7 +59,9 @@ def serve(ctx, world_path, port, host, profiles_dir, ready_file):
     server.warm()  # the first request of each common service is then answered at once
     folder = Path(profiles_dir) if profiles_dir else Path.home() / ".xacct" / "sandbox"
     config, credentials = write_profiles(folder, endpoint, built.users, built.aliases, cloud.default_region)
-    click.echo(f"Serving {len(built.accounts)} accounts on {endpoint}")
+    click.echo(f"Serving {len(built.accounts)} accounts on {endpoint}, with {documents} AWS-owned documents")
+    if registry.skipped:
+        click.echo(f"  {len(registry.skipped)} files are not documents (xacct runbooks list --skipped shows why)")
     click.echo(f"  export AWS_CONFIG_FILE={config} AWS_SHARED_CREDENTIALS_FILE={credentials}")
     for (account, user), serial in sorted(built.mfa_serials.items()):
         click.echo(f"  MFA device of {user} in {account}: {serial}")

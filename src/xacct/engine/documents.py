@@ -1,4 +1,6 @@
-"""Finding the runbook to run: a file, an AWS-owned runbook, or a document in the account."""
+"""Finding the runbook to run: a file, an AWS-owned runbook (xacct's own, or one of the active
+runbooks registry: a folder given with --runbooks, the pulled catalogue), or a document in the
+account."""
 
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ def from_file(path: str) -> Runbook:
 
 def by_name(name: str, cloud: Cloud, credentials: Credentials, region: str, version: str | None = None) -> Runbook:
     """An AWS-owned runbook, or one the account owns or has been shared (name or ARN)."""
-    owned = cloud.owned_document(name)
+    owned = cloud.owned_document(name, region, version)
     if owned is not None:
         return Runbook(owned, name)
     from botocore.exceptions import ClientError

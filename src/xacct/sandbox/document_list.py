@@ -1,6 +1,6 @@
 """SSM ListDocuments as SSM answers it in an account: the account's own documents (moto's list),
-the documents other accounts share with it, and the AWS-owned runbooks (xacct's, in owned/),
-which moto knows nothing of. The Owner filter picks among them ("DocumentKeyValuesFilter", AWS
+the documents other accounts share with it, and the AWS-owned documents (owned/: xacct's own,
+and those of the active runbooks registry, xacct.runbooks), which moto knows nothing of. The Owner filter picks among them ("DocumentKeyValuesFilter", AWS
 Systems Manager API Reference): Self, Amazon, Private (shared with the account), Public (shared
 with everyone), ThirdParty (none in the sandbox), and All. A document another account shares is
 listed by its ARN, which is how the account reads it."""
@@ -36,8 +36,11 @@ def list_documents(params: dict, account: str, region: str) -> dict | None:
     if owner in ("Public", "All"):
         found += _shared(account, region, public=True)
     if owner in ("Amazon", "All"):
-        found += owned_identifiers()
+        found += owned_identifiers(region)
     found = sorted((d for d in found if _matches(d, filters)), key=lambda d: d["Name"])
+    size_error = page_size_error(params.get("MaxResults"))
+    if size_error:  # as the served path's model check answers it, in process too
+        raise AccessRefused("ValidationException", size_error, status=400)
     token = str(params.get("NextToken") or "0")
     if not token.isdigit() or int(token) > len(found):
         raise AccessRefused(*INVALID_TOKEN, status=400)
@@ -46,6 +49,15 @@ def list_documents(params: dict, account: str, region: str) -> dict | None:
     if start + size < len(found):
         answer["NextToken"] = str(start + size)
     return answer
+
+
+def page_size_error(size) -> str | None:
+    """MaxResults of ListDocuments and ListDocumentVersions is 1 to 50 (botocore's SSM model)."""
+    if size is None or (isinstance(size, int) and 1 <= size <= 50):
+        return None
+    bound = "greater than or equal to 1" if isinstance(size, int) and size < 1 else "less than or equal to 50"
+    return (f"1 validation error detected: Value '{size}' at 'maxResults' failed to satisfy constraint: "
+            f"Member must have value {bound}")
 
 
 def _own(account: str, region: str) -> list[dict]:

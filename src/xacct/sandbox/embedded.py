@@ -186,10 +186,10 @@ class SandboxCloud(Cloud):
 
         return role(role_arn) is not None
 
-    def owned_document(self, name: str):
+    def owned_document(self, name: str, region: str | None = None, version: str | None = None):
         from .owned import owned_document
 
-        return owned_document(name)
+        return owned_document(name, region, version)
 
     def check_call(self, credentials: Credentials, service: str, operation: str, params: dict, region: str) -> None:
         """The gate's decision on a call the sandbox answers itself; raises AccessRefused, which
@@ -207,7 +207,7 @@ class SandboxCloud(Cloud):
 
         account = credentials.account or self.account
         params = {"Name": name, **({"DocumentVersion": version} if version else {})}
-        answer, missing = serve_document("GetDocument", params, account)
+        answer, missing = serve_document("GetDocument", params, account, region)
         if answer is None and missing is None:  # the account's own runbook
             answer, missing = _own_document(account, region, params)
         if missing is not None:

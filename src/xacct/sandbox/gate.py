@@ -125,9 +125,9 @@ class Gate:
             return session_tokens.serve(self.principals, operation, params, access_key_id)
         if self.automation is not None and _automation_api().serves(service, operation):
             return self._serve_automation(operation, params, access_key_id, region)
-        if service == "ssm" and operation in ("GetDocument", "DescribeDocument"):
+        if service == "ssm" and operation in ("GetDocument", "DescribeDocument", "ListDocumentVersions"):
             holder = self.principals.resolve(access_key_id)
-            answer, error = sharing.serve_document(operation, params, holder.account if holder else "")
+            answer, error = sharing.serve_document(operation, params, holder.account if holder else "", region)
             if error:
                 raise AccessRefused(error[0], error[1], status=400)
             return answer
@@ -186,9 +186,9 @@ class Gate:
         if service == "iam" and managed_policies.is_aws_managed(params.get("PolicyArn") or
                                                                 params.get("PermissionsBoundary")):
             managed_policies.ensure(holder.account, params.get("PolicyArn") or params["PermissionsBoundary"])
-        if service == "ssm" and operation in ("GetDocument", "DescribeDocument"):
+        if service == "ssm" and operation in ("GetDocument", "DescribeDocument", "ListDocumentVersions"):
             # another account's document that is not shared "does not exist", before any IAM question
-            _, missing = sharing.serve_document(operation, params, holder.account)
+            _, missing = sharing.serve_document(operation, params, holder.account, region)
             if missing:
                 raise AccessRefused(missing[0], missing[1], status=400)
         if service == "ec2" and operation in sharing.IMAGE_CALLS:

@@ -53,15 +53,19 @@ def document_share_policy(arn: str) -> Policy | None:
     return parse_policy({"Version": "2012-10-17", "Statement": statements}, f"share of document {name}")
 
 
-def serve_document(operation: str, params: dict, caller_account: str) -> tuple[dict | None, tuple | None]:
-    """Answer GetDocument or DescribeDocument for a document of another account, by ARN:
-    (response, None), or (None, (code, message)). (None, None) when it is not such a call.
-    AWS-owned runbooks are answered for every account, as AWS's are readable everywhere."""
+def serve_document(operation: str, params: dict, caller_account: str,
+                   region: str | None = None) -> tuple[dict | None, tuple | None]:
+    """Answer GetDocument, DescribeDocument or ListDocumentVersions of an AWS-owned document (in
+    `region`: any when None), or GetDocument or DescribeDocument of another account's document,
+    by ARN: (response, None), or (None, (code, message)). (None, None) when it is not such a call.
+    AWS-owned documents are answered for every account, as AWS's are readable everywhere."""
     from .owned import serve_owned
 
-    owned = serve_owned(operation, params)
+    owned = serve_owned(operation, params, region)
     if owned is not None:
-        return owned, None
+        return owned
+    if operation not in ("GetDocument", "DescribeDocument"):
+        return None, None
     parts = _document_arn_parts(str(params.get("Name", "")))
     if parts is None or parts[1] == caller_account:
         return None, None

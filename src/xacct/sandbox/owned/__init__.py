@@ -1,18 +1,18 @@
-"""xacct's own versions of AWS-owned runbooks, available in every sandbox account without a
-share, as AWS-owned documents are. Same names, parameters and outputs as AWS's runbooks (from
-the "AWS Systems Manager Automation runbook reference"); the steps are xacct's."""
+"""AWS-owned documents in the sandbox: available in every account without a share, as AWS's
+are, and answered as SSM answers them (ListDocuments, DescribeDocument, GetDocument,
+ListDocumentVersions), in process and over HTTP.
+
+They come from the active registry (xacct.runbooks: folders given with --runbooks, the catalogue
+pulled from AWS) and, for names it lacks, from xacct's own versions here. Those have the same
+names, parameters and outputs as AWS's runbooks (from the "AWS Systems Manager Automation
+runbook reference"); the steps are xacct's."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
-from ...document.loader import load_text
-from ...document.model import Document, build_document
+from ...document.model import Document
 
 AUTOMATION = (
     "AWS-CreateImage",
@@ -23,6 +23,10 @@ AUTOMATION = (
     "AWS-StopEC2Instance",
 )
 COMMAND = ("AWS-RunShellScript",)
+NOT_FOUND = ("InvalidDocument", "The specified document does not exist.")
+NO_VERSION = ("InvalidDocumentVersion", "The document version is not valid or does not exist.")
+INVALID_TOKEN = ("InvalidNextToken", "The specified token isn't valid.")
+SERVED = ("GetDocument", "DescribeDocument", "ListDocumentVersions")
 
 
 def _text(name: str) -> str:
@@ -30,56 +34,81 @@ def _text(name: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def owned_document(name: str) -> Document | None:
+def default_entries() -> tuple:
+    """xacct's own runbooks as registry entries, at version 1, in every Region."""
+    from ...runbooks.entry import Entry
+
+    platforms = {"Automation": ["Windows", "Linux", "MacOS"], "Command": ["Linux", "MacOS"]}
+    return tuple(Entry(name, "1", "YAML", _text(name), "xacct",
+                       metadata={"DocumentType": kind, "PlatformTypes": platforms[kind]})
+                 for kind, names in (("Automation", AUTOMATION), ("Command", COMMAND)) for name in names)
+
+
+def _registry():
+    from ...runbooks import active
+
+    return active()
+
+
+def _bare(name: str) -> str:
+    return name.rsplit("/", 1)[-1] if name.startswith("arn:") else name
+
+
+def owned_document(name: str, region: str | None = None, version: str | None = None) -> Document | None:
     """An AWS-owned Automation runbook by name (or by its ARN), or None."""
-    name = name.rsplit("/", 1)[-1] if name.startswith("arn:") else name
-    if name not in AUTOMATION:
+    entry = _registry().find(_bare(name), region, version)
+    if entry is None or entry.kind != "Automation":
         return None
-    [source] = load_text(f"{name}.yaml", _text(name)).documents
-    return build_document(source)
+    return entry.document
 
 
 def owned_command_document(name: str) -> str | None:
     """The content of an AWS-owned Command document, for aws:runCommand."""
-    return _text(name) if name in COMMAND else None
+    entry = _registry().find(_bare(name))
+    return entry.text_in("YAML") if entry is not None and entry.kind == "Command" else None
 
 
-def serve_owned(operation: str, params: dict) -> dict | None:
-    """GetDocument / DescribeDocument of an AWS-owned runbook, answered as SSM answers them, in
-    process and over HTTP; None for any other document. GetDocument gives the content in the
-    DocumentFormat asked for (JSON or YAML), the stored one (YAML) otherwise."""
-    raw = str(params.get("Name", ""))
-    name = raw.rsplit("/", 1)[-1] if raw.startswith("arn:") else raw
-    if name not in AUTOMATION + COMMAND:
+def serve_owned(operation: str, params: dict, region: str | None = None) -> tuple[dict | None, tuple | None] | None:
+    """GetDocument, DescribeDocument or ListDocumentVersions of an AWS-owned document:
+    (answer, None) or (None, (code, message)); None for a name that is not AWS's."""
+    if operation not in SERVED:
         return None
-    identity = owned_identifier(name)
+    name = _bare(str(params.get("Name", "")))
+    registry = _registry()
+    versions = registry.versions(name, region)
+    if not versions:
+        return None
+    from ...runbooks import default_version
+
+    default, latest = default_version(versions), versions[-1].version
+    if operation == "ListDocumentVersions":
+        return _page([e.version_info(default) for e in reversed(versions)], params, "DocumentVersions", 50)
+    entry = registry.find(name, region, str(params["DocumentVersion"]) if params.get("DocumentVersion") else None)
+    if entry is None:
+        return None, NO_VERSION
     if operation == "GetDocument":
-        wanted = params.get("DocumentFormat") if params.get("DocumentFormat") in ("JSON", "YAML") else "YAML"
-        return {"Name": name, "DocumentVersion": "1", "Status": "Active", "Content": _content(name, wanted),
-                "DocumentType": identity["DocumentType"], "DocumentFormat": wanted}
-    return {"Document": {**identity, "LatestVersion": "1", "DefaultVersion": "1", "Status": "Active",
-                         "Hash": hashlib.sha256(_text(name).encode()).hexdigest(), "HashType": "Sha256"}}
+        return entry.get(params.get("DocumentFormat")), None
+    return {"Document": entry.description(default, latest)}, None
 
 
-def owned_identifier(name: str) -> dict:
-    """The runbook as ListDocuments lists it (a DocumentIdentifier): owned by Amazon."""
-    kind = "Automation" if name in AUTOMATION else "Command"
-    return {"Name": name, "Owner": "Amazon", "DocumentVersion": "1", "DocumentType": kind, "DocumentFormat": "YAML",
-            "SchemaVersion": str(_parsed(name).get("schemaVersion", "0.3" if kind == "Automation" else "2.2")),
-            "PlatformTypes": ["Windows", "Linux", "MacOS"] if kind == "Automation" else ["Linux", "MacOS"]}
+def owned_identifiers(region: str | None = None) -> list[dict]:
+    """Every AWS-owned document as ListDocuments lists it (a DocumentIdentifier), at its default
+    version."""
+    registry = _registry()
+    return [registry.find(name, region).identifier() for name in registry.names(region)]
 
 
-def owned_identifiers() -> list[dict]:
-    return [owned_identifier(name) for name in sorted(AUTOMATION + COMMAND)]
+def _page(items: list[dict], params: dict, key: str, size: int) -> tuple[dict | None, tuple | None]:
+    from ..document_list import page_size_error
 
-
-def _parsed(name: str) -> dict:
-    return yaml.safe_load(_text(name)) or {}
-
-
-def _content(name: str, wanted: str) -> str:
-    """The content in the format asked for: stored as YAML, written as JSON by json from the
-    parsed YAML (as SSM converts a document between its formats)."""
-    if wanted == "JSON":
-        return json.dumps(_parsed(name), indent=2, ensure_ascii=False)
-    return _text(name)
+    size_error = page_size_error(params.get("MaxResults"))
+    if size_error:
+        return None, ("ValidationException", size_error)
+    token = str(params.get("NextToken") or "0")
+    if not token.isdigit() or int(token) > len(items):
+        return None, INVALID_TOKEN
+    start, size = int(token), int(params.get("MaxResults") or size)
+    answer: dict = {key: items[start:start + size]}
+    if start + size < len(items):
+        answer["NextToken"] = str(start + size)
+    return answer, None
