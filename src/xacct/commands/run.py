@@ -198,10 +198,10 @@ def run_in_ssm(ctx, store, runbook, given, profile, region, endpoint_url, accoun
     from .run_delegate import attach as attach_to, delegate_run
 
     cloud = AwsCloud(profile, region, endpoint_url)
-    region = region or cloud.default_region
-    if attach:
+    if attach:  # the Region it was started in, as recorded, unless --region says otherwise
         return attach_to(attach, cloud=cloud, store=store, region=region, read_role_name=read_role_name,
                          output=output, poll=poll_seconds)
+    region = region or cloud.default_region
     return delegate_run(runbook, cloud=cloud, store=store, region=region, given=given, accounts=accounts,
                         regions=regions, ous=targeting.get("ous"), include_child_ous=targeting.get("include_child_ous"),
                         exclude_accounts=targeting.get("exclude_accounts"), execution_role_name=execution_role_name,
