@@ -66,9 +66,7 @@ class Calls:
             except Exception as error:
                 if _code(error) not in THROTTLED:
                     raise
-                with self.lock:
-                    self.throttled += 1
-                attempt += 1
+                attempt += 1  # botocore gave up on it (and counted each answer): wait, then again
                 self.sleep(self.random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt)))
 
     def pages(self, client, account: str, operation: str, key: str, **params) -> list:
@@ -90,6 +88,13 @@ class Calls:
             self._accounts[client] = account
         region = client.meta.region_name
         client.meta.events.register("before-send", lambda request, **kw: self._before_send(account, region, kw))
+        client.meta.events.register("response-received", self._response)
+
+    def _response(self, parsed_response=None, **_) -> None:
+        """Every answer, botocore's retried ones included: count the throttled."""
+        if isinstance(parsed_response, dict) and parsed_response.get("Error", {}).get("Code") in THROTTLED:
+            with self.lock:
+                self.throttled += 1
 
     def _before_send(self, account: str, region: str, kw: dict) -> None:
         operation = getattr(kw.get("model"), "name", None) or str(kw.get("event_name", "")).rsplit(".", 1)[-1]
