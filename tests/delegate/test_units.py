@@ -17,13 +17,16 @@ def ssm_client():
         "ssm", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="not-a-secret")
 
 
-def test_the_bucket_lets_rate_calls_through_then_spaces_them():
+def test_the_bucket_spaces_calls_evenly_at_the_rate():
     now = [0.0]
     bucket = Bucket(5.0, lambda: now[0])
-    assert [bucket.wait() for _ in range(5)] == [0.0] * 5
+    assert bucket.wait() == 0.0
     assert bucket.wait() == pytest.approx(0.2)
+    assert bucket.wait() == pytest.approx(0.4)  # two are waiting their turn
     now[0] += 1.0
     assert bucket.wait() == 0.0
+    burst = Bucket(5.0, lambda: now[0], burst=5.0)
+    assert [burst.wait() for _ in range(5)] == [0.0] * 5 and burst.wait() == pytest.approx(0.2)
 
 
 def test_a_call_botocore_gave_up_on_is_tried_again_after_a_jittered_wait():

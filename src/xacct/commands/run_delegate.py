@@ -11,6 +11,12 @@ import click
 from .run_across import ACCOUNT
 
 
+# TargetLocation.Accounts takes at most 50 items (API_TargetLocation); more accounts are more
+# entries of TargetLocations, which takes 100
+# https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_TargetLocation.html
+ACCOUNTS_PER_LOCATION = 50
+
+
 def count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
@@ -68,11 +74,12 @@ def delegate_run(runbook: str, *, cloud, store, region: str, given: dict, accoun
         click.echo(f"Note: {name} is not shared by xacct with {', '.join(others)}; SSM runs it there only if it "
                    "is shared already (--share shares it)")
     locations = []
-    if account_list or unit_list:
-        location = TargetLocation(account_list + unit_list, split(regions) or [region], execution_role_name,
-                                  max_concurrency, max_errors, include_child_ous, split(exclude_accounts), None,
-                                  targets_max_concurrency, targets_max_errors)
-        locations = [location.as_ssm()]
+    entries = account_list + unit_list
+    for start_at in range(0, len(entries), ACCOUNTS_PER_LOCATION):
+        location = TargetLocation(entries[start_at:start_at + ACCOUNTS_PER_LOCATION], split(regions) or [region],
+                                  execution_role_name, max_concurrency, max_errors, include_child_ous,
+                                  split(exclude_accounts), None, targets_max_concurrency, targets_max_errors)
+        locations.append(location.as_ssm())
     request = Request(name, given, version, locations, control.as_ssm() if control else {})
     execution_id = start(ssm, request)
     # doctor looks at the document SSM runs (shared? in the Region?), not at the file
@@ -120,8 +127,10 @@ def follow_and_report(execution_id: str, *, cloud, store, caller, region: str, w
                    f"  stop it:         xacct stop {execution_id}", err=True)
         return 130
     if output == "text":
-        click.echo(f"  API calls to follow and gather: {following.calls.total}"
-                   + (f" ({following.calls.throttled} throttled and retried)" if following.calls.throttled else ""))
+        calls = following.calls
+        click.echo(f"  API calls to follow and gather: {calls.total}"
+                   + (f" ({calls.throttled} throttled and retried)" if calls.throttled else "")
+                   + f"; at most {calls.peak_rate()} in a second to one account and Region (budget {calls.rate:g})")
     def table(steps):  # the account x Region matrix of a run across target locations, else its steps
         return matrix(steps) if any(s.get("xacct:TargetLocation") for s in steps) else steps_table(steps)
 

@@ -4,8 +4,8 @@ Pacing: AWS throttles SSM's API per account and Region ("Rate exceeded", Throttl
 does not publish a rate for GetAutomationExecution or the Describe operations (the Systems
 Manager quotas, https://docs.aws.amazon.com/general/latest/gr/ssm.html, list executions, not
 request rates). xacct therefore keeps itself to a budget of its own: at most RATE requests a
-second in each account and Region, with a burst of as many, so that following a run leaves most
-of the account's API rate to SSM's own steps and to other tools.
+second in each account and Region, evenly spaced, so that following a run leaves most of the
+account's API rate to SSM's own steps and to other tools.
 
 Retrying: botocore's standard mode already retries throttling a few times; when it gives up, the
 call is tried again here after a wait drawn with full jitter (AWS Architecture Blog, "Exponential
@@ -29,16 +29,17 @@ BACKOFF_BASE, BACKOFF_CAP = 0.5, 20.0
 
 
 class Bucket:
-    """A token bucket: `rate` tokens a second, holding at most `rate`."""
+    """A token bucket: `rate` tokens a second, holding at most `burst` (1: requests evenly spaced,
+    so that no second, however it is cut, holds more than `rate`)."""
 
-    def __init__(self, rate: float, clock) -> None:
-        self.rate, self.clock = rate, clock
-        self.tokens, self.at = rate, clock()
+    def __init__(self, rate: float, clock, burst: float = 1.0) -> None:
+        self.rate, self.clock, self.burst = rate, clock, burst
+        self.tokens, self.at = burst, clock()
 
     def wait(self) -> float:
         """Take a token; the seconds to wait before the request may go."""
         now = self.clock()
-        self.tokens = min(self.rate, self.tokens + (now - self.at) * self.rate)
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
         self.at = now
         self.tokens -= 1
         return 0.0 if self.tokens >= 0 else -self.tokens / self.rate

@@ -14,6 +14,7 @@ import json
 import re
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -25,6 +26,7 @@ from .record import Recorder
 
 STEP_NAME = re.compile(r"^(\d{12})_([a-z]{2}(?:-[a-z]+)+-\d)$")
 INTERVAL = (2.0, 20.0)  # seconds between rounds: while things change, and at most
+GATHERERS = 8  # accounts read at once
 
 
 @dataclass
@@ -91,9 +93,7 @@ def _round(f: Following, parent: Recorder, steps: list[dict], gatherer: Gatherer
             ended[location].append(step)
             continue
         changed = bool(parent.step(step)) or changed
-    for (target_account, target_region), ended_steps in ended.items():
-        wanted = {i for s in ended_steps for i in (s.get("Outputs") or {}).get("ExecutionId", [])}
-        gathered = gatherer.gather(f.execution_id, target_account, target_region, wanted or None)
+    for (target_account, target_region), ended_steps, gathered in _gather_all(f, gatherer, ended):
         for child in _flat(gathered.children):
             _record_child(f, child)
         if gathered.unreadable:
@@ -105,6 +105,27 @@ def _round(f: Following, parent: Recorder, steps: list[dict], gatherer: Gatherer
             parent.step(step, extra)
         changed = True
     return changed
+
+
+def _gather_all(f: Following, gatherer: Gatherer, ended: dict) -> list:
+    """Gather the locations that ended, accounts side by side (each account's calls are paced on
+    their own), the Regions of one account one after the other (its read role assumed once)."""
+    by_account: dict[str, list] = defaultdict(list)
+    for (account, region), steps in ended.items():
+        by_account[account].append((region, steps))
+
+    def one_account(account: str) -> list:
+        found = []
+        for region, steps in by_account[account]:
+            wanted = {i for s in steps for i in (s.get("Outputs") or {}).get("ExecutionId", [])}
+            found.append(((account, region), steps, gatherer.gather(f.execution_id, account, region,
+                                                                     wanted or None)))
+        return found
+
+    if len(by_account) == 1:
+        return one_account(next(iter(by_account)))
+    with ThreadPoolExecutor(max_workers=GATHERERS, thread_name_prefix="xacct-gather") as pool:
+        return [entry for entries in pool.map(one_account, list(by_account)) for entry in entries]
 
 
 def _record_child(f: Following, child: Child) -> None:
