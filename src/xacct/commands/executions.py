@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from .run_delegate import endpoint_url_option
+
 
 
 @click.group()
@@ -211,7 +213,7 @@ def _timing(step: dict) -> str:
 @click.option("--aws", is_flag=True, help="The execution is in AWS (default: where it was recorded as started).")
 @click.option("--profile", help="The AWS profile to read it with (default: the one it was started with).")
 @click.option("--region", help="Its Region (default: the one it was started in).")
-@click.option("--endpoint-url", metavar="URL", help="Send every API call here (a served sandbox).")
+@click.option("--endpoint-url", metavar="URL", callback=endpoint_url_option, help="Send every API call here (a served sandbox).")
 @click.option("--read-role-name", metavar="ROLE", help="The role assumed in each target account to read its "
                                                         "executions (default: as recorded, else the execution role).")
 @click.option("--poll-seconds", type=click.FloatRange(min=0.05), default=2.0, hidden=True)

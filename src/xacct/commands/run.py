@@ -13,6 +13,7 @@ import click
 from .run_reporting import reporting_options, start_reporting
 from .refusals import exit_2_on_refusal
 from .run_targets import control_from, run_targets, target_options, unit_ids
+from .run_delegate import endpoint_url_option
 
 
 def parse_parameters(items: tuple[str, ...]) -> dict[str, list[str]]:
@@ -65,7 +66,7 @@ def make_cloud(aws: bool, profile: str | None, region: str | None, endpoint_url:
 @click.option("--engine", type=click.Choice(["ssm", "local"]), default=None,
               help="In AWS mode: ssm (the default) starts the run in SSM and follows it; local runs it with "
                    "xacct's own engine on this machine, with your credentials.")
-@click.option("--endpoint-url", metavar="URL",
+@click.option("--endpoint-url", metavar="URL", callback=endpoint_url_option,
               help="In AWS mode: send every API call here (a served sandbox), as the AWS CLI's --endpoint-url; "
                    "a profile's endpoint_url setting is used without it.")
 @click.option("--share", is_flag=True,
@@ -118,6 +119,11 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
                                "--endpoint-url")
     if engine == "local" and (share or attach or read_role_name):
         raise click.UsageError("--share, --read-role-name and --attach go with --engine ssm")
+    if delegated and auto_approve:
+        raise click.UsageError("--auto-approve answers xacct's own engine; SSM waits for a signal: "
+                               "xacct signal ID --approve (or --engine local)")
+    if delegated and as_who:
+        raise click.UsageError("--as chooses who starts the run in the sandbox; in AWS, use --profile")
 
     if os.path.exists(path):
         from ..document.rules import RULES_BY_ID
@@ -198,6 +204,8 @@ def run_in_ssm(ctx, store, runbook, given, profile, region, endpoint_url, accoun
     from .run_delegate import attach as attach_to, delegate_run
 
     cloud = AwsCloud(profile, region, endpoint_url)
+    # --notify, --log-group and --report listen to the store, where the delegated run is recorded
+    start_reporting(ctx, store, cloud, region or cloud.default_region, targeting)
     if attach:  # the Region it was started in, as recorded, unless --region says otherwise
         return attach_to(attach, cloud=cloud, store=store, region=region, read_role_name=read_role_name,
                          output=output, poll=poll_seconds)

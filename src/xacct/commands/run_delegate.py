@@ -17,6 +17,19 @@ from .run_across import ACCOUNT
 ACCOUNTS_PER_LOCATION = 50
 
 
+def endpoint_url_option(ctx, param, value):
+    """--endpoint-url as botocore takes it: http(s)://host[:port][/path]; else a usage error that
+    says so (botocore's own is a bare ValueError deep in client creation)."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.BadParameter(f"{value!r} is not a URL such as http://127.0.0.1:4566 or https://ssm.example.com")
+    return value
+
+
 def count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 

@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from .run_delegate import endpoint_url_option
+
 
 @click.command()
 @click.argument("execution_id")
@@ -21,7 +23,7 @@ import click
 @click.option("--aws", is_flag=True, help="Send it in AWS (SendAutomationSignal); default for runs SSM executes.")
 @click.option("--profile", help="The AWS profile (default: the one the run was started with).")
 @click.option("--region", help="Its Region (default: the one it runs in).")
-@click.option("--endpoint-url", metavar="URL", help="Send the call here (a served sandbox).")
+@click.option("--endpoint-url", metavar="URL", callback=endpoint_url_option, help="Send the call here (a served sandbox).")
 @click.pass_context
 def signal(ctx, execution_id, kind, start_step, stop_step, comment, approver, aws, profile, region, endpoint_url):
     """Send a signal to a Waiting execution (SendAutomationSignal).

@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from .run_delegate import endpoint_url_option
+
 
 @click.command()
 @click.argument("execution_id")
@@ -14,7 +16,7 @@ import click
 @click.option("--aws", is_flag=True, help="Stop it in AWS (StopAutomationExecution); default for runs SSM executes.")
 @click.option("--profile", help="The AWS profile (default: the one the run was started with).")
 @click.option("--region", help="Its Region (default: the one it runs in).")
-@click.option("--endpoint-url", metavar="URL", help="Send the call here (a served sandbox).")
+@click.option("--endpoint-url", metavar="URL", callback=endpoint_url_option, help="Send the call here (a served sandbox).")
 @click.pass_context
 def stop(ctx, execution_id, kind, aws, profile, region, endpoint_url):
     """Cancel a running execution: its current step is cancelled, its onCancel path runs, and it
