@@ -97,3 +97,14 @@ def test_unable_to_be_assumed_takes_the_share_finding_before_others():
     alone = explanation(text, [], "830000000002", "us-east-1", "AccessDenied on iam:GetRole")
     assert alone["doctor"] == "doctor could not look: AccessDenied on iam:GetRole"
     assert "not shared" in alone["cause"] and alone["fix"].startswith("xacct doctor")
+
+
+def test_a_run_the_sandbox_records_in_this_store_is_not_recorded_twice(store):
+    """`xacct sandbox serve` and `xacct run --profile` on one store: the sandbox's record stands."""
+    store.create_execution("f" * 36, document_name="d", parent_id=None, account="830000000001",
+                           region="us-west-2", data={"DocumentName": "d"})
+    recorder = Recorder(store, "f" * 36)
+    assert recorder.own is False
+    assert recorder.execution({"AutomationExecutionStatus": "Success"}) is False
+    assert recorder.step({"StepName": "s", "StepStatus": "Success", "StepExecutionId": "s1"}) is None
+    assert [e["type"] for e in store.events("f" * 36)] == ["ExecutionStarted"]

@@ -58,6 +58,8 @@ def follow(f: Following) -> str:
     doctor = Doctor(f.cloud, reader, f.caller, f.region, f.runbook_ref, f.given, f.execution_role_name) \
         if f.runbook_ref else None
     parent = Recorder(f.store, f.execution_id)
+    if not parent.own:
+        f.say(f"  {f.execution_id} is recorded in this store by the sandbox that runs it: following its status")
     pause = f.interval[0]
     ended_once = False
     while True:
@@ -83,6 +85,8 @@ def follow(f: Following) -> str:
 
 def _round(f: Following, parent: Recorder, steps: list[dict], gatherer: Gatherer, doctor, account: str) -> bool:
     """Record what changed among the parent's steps; gather the targets that ended."""
+    if not parent.own:  # the sandbox serving this run records it in this very store: all is here
+        return False
     changed = False
     ended: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for step in steps:
