@@ -5,8 +5,9 @@ shares the runbook, starts the run, follows it and gathers every target's steps 
 
 For each size: xacct's wall time, the run's own time in SSM (the bare work: ExecutionStartTime to
 ExecutionEndTime of the parent) and their ratio, the API calls xacct made to follow and gather
-(in all and per target: they should stay flat as targets grow), the most calls it made in one
-second to one account and Region against its budget (delegate/calls.py), and xacct's peak memory.
+(SSM's and STS's for the read roles, in all and per target: they should stay flat as targets
+grow), the most SSM calls it made in one second to one account and Region against its budget
+(delegate/calls.py) and to all accounts together, and xacct's peak memory.
 
     python bench/delegate.py [N ...] [--concurrency C]
 """
@@ -49,8 +50,8 @@ PEAK_MEMORY = ("import atexit, runpy, sys\n"
                "atexit.register(peak)\n"
                "sys.argv = ['xacct'] + sys.argv[1:]\n"
                "runpy.run_module('xacct', run_name='__main__')\n")
-CALLS = re.compile(r"API calls to follow and gather: (\d+)(?: \((\d+) throttled and retried\))?; at most (\d+) in "
-                   r"a second to one account and Region \(budget ([\d.]+)\)")
+CALLS = re.compile(r"API calls to follow and gather: (\d+)(?: \((\d+) throttled and retried\))?; at most (\d+) SSM "
+                   r"calls in a second to one account and Region \(budget ([\d.]+)\), (\d+) to all")
 
 
 def _central(cloud: SandboxCloud) -> Credentials:
@@ -99,7 +100,8 @@ def _run(folder: Path, env: dict, accounts: list[str], concurrency: int) -> dict
         raise SystemExit(f"xacct run failed ({returncode}):\n{out[-2000:]}\n{err[-2000:]}")
     execution_id = re.search(r"^Execution ([0-9a-f-]{36}) of ", out, re.M).group(1)
     return {"took": took, "calls": int(calls.group(1)), "throttled": int(calls.group(2) or 0),
-            "peak": int(calls.group(3)), "budget": float(calls.group(4)), "id": execution_id,
+            "peak": int(calls.group(3)), "budget": float(calls.group(4)), "all": int(calls.group(5)),
+            "id": execution_id,
             "memory": int(re.search(r"xacct-peak-kib (\d+)", err).group(1)) / 1024}
 
 
@@ -123,7 +125,7 @@ def main() -> None:
                     "AWS_SHARED_CREDENTIALS_FILE": str(folder / "credentials")})
         made: list[str] = []
         print(f"{'targets':>8} {'xacct s':>8} {'SSM s':>7} {'ratio':>6} {'calls':>6} {'calls/target':>13} "
-              f"{'growth':>7} {'peak/s':>7} {'budget':>7} {'xacct MiB':>10}")
+              f"{'growth':>7} {'peak/s':>7} {'budget':>7} {'all/s':>6} {'xacct MiB':>10}")
         first = None
         try:
             for size in sorted(args.sizes):
@@ -139,7 +141,7 @@ def main() -> None:
                 first = first or per_target
                 print(f"{targets:>8} {result['took']:>8.2f} {ssm_took:>7.2f} {result['took'] / ssm_took:>6.2f} "
                       f"{result['calls']:>6} {per_target:>13.2f} {per_target / first:>6.2f}x {result['peak']:>7} "
-                      f"{result['budget']:>7g} {result['memory']:>10.0f}")
+                      f"{result['budget']:>7g} {result['all']:>6} {result['memory']:>10.0f}")
         finally:
             server.stop()
 

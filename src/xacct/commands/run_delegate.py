@@ -143,7 +143,8 @@ def follow_and_report(execution_id: str, *, cloud, store, caller, region: str, w
         calls = following.calls
         click.echo(f"  API calls to follow and gather: {calls.total}"
                    + (f" ({calls.throttled} throttled and retried)" if calls.throttled else "")
-                   + f"; at most {calls.peak_rate()} in a second to one account and Region (budget {calls.rate:g})")
+                   + f"; at most {calls.peak_rate()} SSM calls in a second to one account and Region "
+                     f"(budget {calls.rate:g}), {calls.peak_overall()} to all")
     def table(steps):  # the account x Region matrix of a run across target locations, else its steps
         return matrix(steps) if any(s.get("xacct:TargetLocation") for s in steps) else steps_table(steps)
 

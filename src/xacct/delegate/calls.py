@@ -52,7 +52,7 @@ class Calls:
         self.lock = threading.Lock()
         self.buckets: dict[tuple, Bucket] = {}
         self.by_operation: Counter = Counter()
-        self.by_second: Counter = Counter()  # (account, Region, whole second) -> requests
+        self.by_second: Counter = Counter()  # (account, Region, whole second, service) -> requests
         self.throttled = 0
         self._accounts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -97,18 +97,25 @@ class Calls:
             with self.lock:
                 self.throttled += 1
 
+    def watch(self, client, account: str) -> None:
+        """Count a client's requests (STS's AssumeRole of the read roles) without pacing them:
+        the budget is SSM's; other services have rates of their own."""
+        self._instrument(client, account)
+
     def _before_send(self, account: str, region: str, kw: dict) -> None:
-        operation = getattr(kw.get("model"), "name", None) or str(kw.get("event_name", "")).rsplit(".", 1)[-1]
-        with self.lock:
-            bucket = self.buckets.get((account, region))
-            if bucket is None:
-                bucket = self.buckets[(account, region)] = Bucket(self.rate, self.clock)
-            delay = bucket.wait()
-        if delay > 0:
-            self.sleep(delay)
+        event = str(kw.get("event_name", ""))  # before-send.SERVICE.Operation
+        operation = event.rsplit(".", 1)[-1]
+        if event.startswith("before-send.ssm."):
+            with self.lock:
+                bucket = self.buckets.get((account, region))
+                if bucket is None:
+                    bucket = self.buckets[(account, region)] = Bucket(self.rate, self.clock)
+                delay = bucket.wait()
+            if delay > 0:
+                self.sleep(delay)
         with self.lock:
             self.by_operation[operation] += 1
-            self.by_second[(account, region, int(self.clock()))] += 1
+            self.by_second[(account, region, int(self.clock()), event.split(".")[1] if "." in event else "")] += 1
         return None
 
     @property
@@ -116,13 +123,13 @@ class Calls:
         return sum(self.by_operation.values())
 
     def peak_rate(self) -> int:
-        """The most requests made in one second to one account and Region."""
-        return max(self.by_second.values(), default=0)
+        """The most SSM requests made in one second to one account and Region."""
+        return max((n for (_, _, _, service), n in self.by_second.items() if service == "ssm"), default=0)
 
     def peak_overall(self) -> int:
         """The most requests made in one second, all accounts and Regions together."""
         seconds: dict[int, int] = defaultdict(int)
-        for (_, _, second), count in self.by_second.items():
+        for (_, _, second, _), count in self.by_second.items():
             seconds[second] += count
         return max(seconds.values(), default=0)
 

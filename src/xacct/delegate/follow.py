@@ -54,6 +54,7 @@ def follow(f: Following) -> str:
     account = f.caller.account
     ssm = f.cloud.client("ssm", f.region, f.caller)
     reader = Reader(f.cloud, f.caller, f.region, f.read_role_name)
+    f.calls.watch(f.cloud.client("sts", f.region, f.caller), account)  # the read roles' AssumeRole, counted
     gatherer = Gatherer(f.cloud, f.calls, reader, f.caller)
     doctor = Doctor(f.cloud, reader, f.caller, f.region, f.runbook_ref, f.given, f.execution_role_name) \
         if f.runbook_ref else None
