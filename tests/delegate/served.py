@@ -41,7 +41,7 @@ class Served:
 
 
 def copy_files(folder: Path, world_text: str | None = None) -> None:
-    for name in ("deploy.yaml", "encrypt.yaml"):
+    for name in ("deploy.yaml", "encrypt.yaml", "hold.yaml"):
         shutil.copy(HERE / name, folder / name)
     (folder / "world.yaml").write_text(world_text or (HERE / "world.yaml").read_text())
 

@@ -166,3 +166,44 @@ def test_stop_in_aws_mode_is_ssms_stop(served):
     out, err = run.communicate(timeout=60)
     assert run.returncode == 1, err
     assert f"Execution {started}: Cancelled" in out
+
+
+def started_line(run) -> str:
+    line = run.stdout.readline()
+    while not line.startswith("Execution "):
+        assert line, run.stderr.read()
+        line = run.stdout.readline()
+    return execution_id(line)
+
+
+def test_signal_in_aws_mode_is_ssms_send_automation_signal(served):
+    run = served.popen("run", "hold.yaml", "--profile", "central-ops", "--region", REGION, "--poll-seconds", "0.2")
+    started = started_line(run)
+    ssm = boto_ssm(served, REGION)
+    for _ in range(200):  # SSM's word that the step waits
+        steps = ssm.get_automation_execution(AutomationExecutionId=started)["AutomationExecution"]["StepExecutions"]
+        if steps and steps[0]["StepStatus"] == "Waiting":
+            break
+        time.sleep(0.05)
+    sent = served.xacct("signal", started, "--resume")
+    assert sent.returncode == 0, sent.stderr
+    assert f"Sent Resume to {started}" in sent.stdout
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 0, out + err
+    assert [(s["StepName"], s["StepStatus"]) for s in served.show(started)["AutomationExecution"]["StepExecutions"]] \
+        == [("hold", "Success"), ("whoAmI", "Success")]
+
+
+def test_a_member_that_cannot_be_read_is_named_with_awss_text_and_the_parents_view_kept(served):
+    ran = served.xacct("run", "deploy.yaml", "--profile", "central-ops", "--region", REGION,
+                       "--accounts", "810000000002", "--share", "--read-role-name", "NoSuchReadRole",
+                       "--poll-seconds", "0.2")
+    assert ran.returncode == 0, ran.stdout + ran.stderr  # SSM's run succeeded; only xacct's reading failed
+    assert ("could not read 810000000002 ap-northeast-1: cannot assume NoSuchReadRole in 810000000002 to read it: "
+            "An error occurred (AccessDenied) when calling the AssumeRole operation:") in ran.stdout
+    tree = served.show(execution_id(ran.stdout))
+    assert tree["ChildExecutions"] == []
+    [target] = tree["AutomationExecution"]["StepExecutions"]
+    assert target["StepStatus"] == "Success" and target["Outputs"]["ExecutionId"]  # as the parent shows it
+    assert "NoSuchReadRole" in target["xacct:Unreadable"]
+    assert tree["AutomationExecution"]["xacct:Unreadable"][0]["Account"] == "810000000002"
