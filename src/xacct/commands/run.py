@@ -154,7 +154,7 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
             sys.exit(run_in_ssm(ctx, store, runbook, given, profile, region, endpoint_url, accounts, regions,
                                 execution_role_name, read_role_name, share, control, max_concurrency,
                                 max_errors, output, attach, poll_seconds, targeting))
-        cloud = make_cloud(aws, profile, region, endpoint_url)
+        cloud = make_cloud(aws, profile, region, endpoint_url) if endpoint_url else make_cloud(aws, profile, region)
         built = build_world_or_exit(world_path, cloud, store) if world_path else None
         if built is not None:
             for key, option in (("ous", "--ou"), ("exclude_accounts", "--exclude-accounts")):

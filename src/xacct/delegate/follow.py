@@ -88,16 +88,12 @@ def _round(f: Following, parent: Recorder, steps: list[dict], gatherer: Gatherer
     """Record what changed among the parent's steps; gather the targets that ended."""
     if not parent.own:  # the sandbox serving this run records it in this very store: all is here
         return False
-    changed = False
     ended: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for step in steps:
-        if parent.finished(step):
-            continue
         location = target_location(step, account, f.region)
-        if step.get("StepStatus") in S.TERMINAL and location is not None:
+        if location is not None and step.get("StepStatus") in S.TERMINAL and not parent.finished(step):
             ended[location].append(step)
-            continue
-        changed = bool(parent.step(step)) or changed
+    extras: dict[int, dict] = {}
     for (target_account, target_region), ended_steps, gathered in _gather_all(f, gatherer, ended):
         for child in _flat(gathered.children):
             _record_child(f, child)
@@ -106,9 +102,11 @@ def _round(f: Following, parent: Recorder, steps: list[dict], gatherer: Gatherer
                            {"Account": target_account, "Region": target_region, "Message": gathered.unreadable})
             f.say(f"      could not read {target_account} {target_region}: {gathered.unreadable}")
         for step in ended_steps:
-            extra = _target_extra(f, step, gathered, target_account, target_region, doctor)
-            parent.step(step, extra)
-        changed = True
+            extras[id(step)] = _target_extra(f, step, gathered, target_account, target_region, doctor)
+    changed = bool(extras)
+    for step in steps:  # in SSM's order, so that the record lists them as SSM does
+        if not parent.finished(step):
+            changed = bool(parent.step(step, extras.get(id(step)))) or changed
     return changed
 
 
