@@ -19,6 +19,7 @@ def executions():
     Examples:
       xacct executions list --status Failed
       xacct executions show 3f2c --output json
+      xacct executions follow 3f2c     a run SSM executes, followed again to its end
     """
 
 
@@ -182,6 +183,8 @@ def _show_text(store, result, depth):
         click.echo(f"{pad}  output {name} = {', '.join(values)}")
     if result.get("FailureMessage"):
         click.echo(f"{pad}  failure: {result['FailureMessage']}")
+    for unread in result.get("xacct:Unreadable", []):  # a run SSM executes: a member xacct could not read
+        click.echo(f"{pad}  not read: {unread['Account']} {unread['Region']}: {unread['Message']}")
     why = result.get("xacct:Explanation")
     if why:
         click.echo(f"{pad}  why: {why.get('cause') or why.get('message', '')}")
