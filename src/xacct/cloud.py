@@ -180,15 +180,6 @@ class AwsCloud(Cloud):
     def _client_extra(self) -> dict:
         return {"endpoint_url": self.endpoint_url} if self.endpoint_url else {}
 
-    def configured_endpoint(self) -> str | None:
-        """The endpoint clients reach when it is not AWS's own: --endpoint-url, or the profile's."""
-        if self.endpoint_url:
-            return self.endpoint_url
-        import os
-
-        config = self._boto._session.get_scoped_config()
-        return config.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or None
-
     def caller_credentials(self) -> Credentials:
         frozen = self._boto.get_credentials()
         if frozen is None:

@@ -10,7 +10,6 @@ more than the run did. `fold` turns these events back into GetAutomationExecutio
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
