@@ -163,17 +163,25 @@ def _reuse_client_classes() -> None:
 
 
 class AwsCloud(Cloud):
-    """Real AWS, with the user's profile (`--aws --profile P`)."""
+    """Real AWS, with the user's profile (`--aws --profile P`), or whatever answers as AWS at an
+    endpoint: `endpoint_url` (as the AWS CLI's --endpoint-url, for every service), else what the
+    profile's `endpoint_url` setting or AWS_ENDPOINT_URL says, which botocore reads itself
+    (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html)."""
 
-    def __init__(self, profile: str | None = None, region: str | None = None) -> None:
+    def __init__(self, profile: str | None = None, region: str | None = None,
+                 endpoint_url: str | None = None) -> None:
         super().__init__()
         import boto3
 
         self._boto = boto3.Session(profile_name=profile, region_name=region)
         self.default_region = self._boto.region_name or "us-east-1"
+        self.profile, self.endpoint_url = profile, endpoint_url
 
     def _session(self):
         return self._boto
+
+    def _client_extra(self) -> dict:
+        return {"endpoint_url": self.endpoint_url} if self.endpoint_url else {}
 
     def caller_credentials(self) -> Credentials:
         frozen = self._boto.get_credentials()

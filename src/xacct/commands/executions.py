@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from .run_delegate import endpoint_url_option
+
 
 
 @click.group()
@@ -17,6 +19,7 @@ def executions():
     Examples:
       xacct executions list --status Failed
       xacct executions show 3f2c --output json
+      xacct executions follow 3f2c     a run SSM executes, followed again to its end
     """
 
 
@@ -180,6 +183,8 @@ def _show_text(store, result, depth):
         click.echo(f"{pad}  output {name} = {', '.join(values)}")
     if result.get("FailureMessage"):
         click.echo(f"{pad}  failure: {result['FailureMessage']}")
+    for unread in result.get("xacct:Unreadable", []):  # a run SSM executes: a member xacct could not read
+        click.echo(f"{pad}  not read: {unread['Account']} {unread['Region']}: {unread['Message']}")
     why = result.get("xacct:Explanation")
     if why:
         click.echo(f"{pad}  why: {why.get('cause') or why.get('message', '')}")
@@ -204,3 +209,40 @@ def _timing(step: dict) -> str:
         took = (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
         text += f", ended {end[11:23]} ({took:.3f}s)"
     return text
+
+
+@executions.command("follow")
+@click.argument("execution_id")
+@click.option("--aws", is_flag=True, help="The execution is in AWS (default: where it was recorded as started).")
+@click.option("--profile", help="The AWS profile to read it with (default: the one it was started with).")
+@click.option("--region", help="Its Region (default: the one it was started in).")
+@click.option("--endpoint-url", metavar="URL", callback=endpoint_url_option, help="Send every API call here (a served sandbox).")
+@click.option("--read-role-name", metavar="ROLE", help="The role assumed in each target account to read its "
+                                                        "executions (default: as recorded, else the execution role).")
+@click.option("--poll-seconds", type=click.FloatRange(min=0.05), default=2.0, hidden=True)
+@click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def follow(ctx, execution_id, aws, profile, region, endpoint_url, read_role_name, poll_seconds, output):
+    """Follow a run that SSM executes to its end, again: after the terminal closed, the laptop
+    slept or xacct was killed. What happened meanwhile is read and recorded; nothing recorded is
+    read twice. The ID is SSM's (or the start of one in the store). Exit status as xacct run's.
+
+    \b
+    Example:
+      xacct executions follow 3f2c0b8e-...
+    """
+    from ..cli import open_store
+    from .refusals import exit_2_on_refusal
+    from .run_delegate import attach, cloud_for
+
+    store = open_store(ctx)
+    with exit_2_on_refusal():
+        cloud = cloud_for(store, execution_id, aws, profile, region, endpoint_url)
+        if cloud is None:
+            row = store.find_execution(execution_id)
+            what = "ran in the sandbox, which has no one to follow" if row is not None else "is not in the store"
+            click.echo(f"xacct: {execution_id} {what}; an execution SSM runs is followed with --aws or --profile",
+                       err=True)
+            sys.exit(2)
+        sys.exit(attach(execution_id, cloud=cloud, store=store, region=region, read_role_name=read_role_name,
+                        output=output, poll=poll_seconds))

@@ -14,6 +14,7 @@ from .run_reporting import reporting_options, start_reporting
 from .refusals import exit_2_on_refusal
 from .runbook_folders import runbooks_option, use_runbooks
 from .run_targets import control_from, run_targets, target_options, unit_ids
+from .run_delegate import endpoint_url_option
 
 
 def parse_parameters(items: tuple[str, ...]) -> dict[str, list[str]]:
@@ -29,11 +30,11 @@ def parse_parameters(items: tuple[str, ...]) -> dict[str, list[str]]:
     return given
 
 
-def make_cloud(aws: bool, profile: str | None, region: str | None):
-    if aws or profile:
+def make_cloud(aws: bool, profile: str | None, region: str | None, endpoint_url: str | None = None):
+    if aws or profile or endpoint_url:
         from ..cloud import AwsCloud
 
-        return AwsCloud(profile, region)
+        return AwsCloud(profile, region, endpoint_url)
     from ..sandbox.embedded import SandboxCloud
 
     return SandboxCloud(region or "us-east-1")
@@ -63,18 +64,37 @@ def make_cloud(aws: bool, profile: str | None, region: str | None):
                                    "locations with --accounts or --ou (default 0, as SSM), else resources "
                                    "(default no limit).")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--engine", type=click.Choice(["ssm", "local"]), default=None,
+              help="In AWS mode: ssm (the default) starts the run in SSM and follows it; local runs it with "
+                   "xacct's own engine on this machine, with your credentials.")
+@click.option("--endpoint-url", metavar="URL", callback=endpoint_url_option,
+              help="In AWS mode: send every API call here (a served sandbox), as the AWS CLI's --endpoint-url; "
+                   "a profile's endpoint_url setting is used without it.")
+@click.option("--share", is_flag=True,
+              help="In AWS mode with --accounts: share the runbook with the target accounts first "
+                   "(ModifyDocumentPermission); never done without it.")
+@click.option("--read-role-name", metavar="ROLE",
+              help="In AWS mode: the role assumed in each target account to read its executions "
+                   "(default: the execution role).")
+@click.option("--attach", metavar="ID", help="In AWS mode: follow a run SSM already runs (after an interruption) "
+                                             "instead of starting one.")
+@click.option("--poll-seconds", type=click.FloatRange(min=0.05), default=2.0, hidden=True,
+              help="In AWS mode: the shortest wait between reads of the run (it grows while nothing changes).")
 @target_options  # --targets, --target-parameter-name, --target-maps, --ou, ... (run_targets.py)
 @reporting_options  # --notify, --notify-on, --log-group (run_reporting.py)
 @runbooks_option()  # --runbooks DIR: AWS-owned documents for the sandbox (runbook_folders.py)
 @click.pass_context
 def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path, as_who, accounts, regions,
-        execution_role_name, max_concurrency, max_errors, output, runbooks_dirs, **targeting):
+        execution_role_name, max_concurrency, max_errors, output, engine, endpoint_url, share, read_role_name,
+        attach, poll_seconds, runbooks_dirs, **targeting):
     """Run RUNBOOK (a file, or the name of a runbook in the account or owned by AWS) and follow
     it step by step. Exit status 0 when the execution ends in Success, 1 otherwise, 2 when it
     cannot start (an unknown runbook, bad parameters, errors in the runbook).
 
     By default the run happens in xacct's embedded sandbox (built from --world when given);
-    --aws (or --profile) runs it in AWS. With --accounts the run is SSM's run across accounts and
+    --aws (or --profile, or --endpoint-url) runs it in AWS: SSM runs it (a runbook file is made a
+    document first), xacct follows it, reads every target's steps into its store and explains
+    each failure; --engine local runs it with xacct's own engine instead. With --accounts the run is SSM's run across accounts and
     Regions: the administration role (AutomationAssumeRole, or
     AWS-SystemsManager-AutomationAdministrationRole) assumes the execution role in each target,
     where the runbook is read (it must be shared with that account) and runs.
@@ -94,7 +114,19 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
 
     given = parse_parameters(parameters)
     path = runbook.partition("#")[0]
-    if not (aws or profile):
+    aws = aws or bool(profile or endpoint_url)
+    delegated = aws and engine != "local"
+    if (engine or share or read_role_name or attach) and not aws:
+        raise click.UsageError("--engine, --share, --read-role-name and --attach go with --aws, --profile or "
+                               "--endpoint-url")
+    if engine == "local" and (share or attach or read_role_name):
+        raise click.UsageError("--share, --read-role-name and --attach go with --engine ssm")
+    if delegated and auto_approve:
+        raise click.UsageError("--auto-approve answers xacct's own engine; SSM waits for a signal: "
+                               "xacct signal ID --approve (or --engine local)")
+    if delegated and as_who:
+        raise click.UsageError("--as chooses who starts the run in the sandbox; in AWS, use --profile")
+    if not aws:
         use_runbooks(runbooks_dirs)
 
     if os.path.exists(path):
@@ -122,7 +154,11 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
         raise click.UsageError("--max-concurrency and --max-errors go with --accounts, --ou, --targets or "
                                "--target-maps")
     with exit_2_on_refusal():
-        cloud = make_cloud(aws, profile, region)
+        if delegated:  # SSM runs it (run_delegate.py)
+            sys.exit(run_in_ssm(ctx, store, runbook, given, profile, region, endpoint_url, accounts, regions,
+                                execution_role_name, read_role_name, share, control, max_concurrency,
+                                max_errors, output, attach, poll_seconds, targeting))
+        cloud = make_cloud(aws, profile, region, endpoint_url) if endpoint_url else make_cloud(aws, profile, region)
         built = build_world_or_exit(world_path, cloud, store) if world_path else None
         if built is not None:
             for key, option in (("ous", "--ou"), ("exclude_accounts", "--exclude-accounts")):
@@ -162,6 +198,29 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
         if result.get("FailureMessage"):
             click.echo(f"  {result['FailureMessage']}")
     sys.exit(0 if final == "Success" else 1)
+
+
+def run_in_ssm(ctx, store, runbook, given, profile, region, endpoint_url, accounts, regions, execution_role_name,
+               read_role_name, share, control, max_concurrency, max_errors, output, attach, poll_seconds,
+               targeting) -> int:
+    """AWS mode: start the run in SSM (or attach to one) and follow it; its exit status."""
+    from ..cloud import AwsCloud
+    from .run_delegate import attach as attach_to, delegate_run
+
+    cloud = AwsCloud(profile, region, endpoint_url)
+    # --notify, --log-group and --report listen to the store, where the delegated run is recorded
+    start_reporting(ctx, store, cloud, region or cloud.default_region, targeting)
+    if attach:  # the Region it was started in, as recorded, unless --region says otherwise
+        return attach_to(attach, cloud=cloud, store=store, region=region, read_role_name=read_role_name,
+                         output=output, poll=poll_seconds)
+    region = region or cloud.default_region
+    return delegate_run(runbook, cloud=cloud, store=store, region=region, given=given, accounts=accounts,
+                        regions=regions, ous=targeting.get("ous"), include_child_ous=targeting.get("include_child_ous"),
+                        exclude_accounts=targeting.get("exclude_accounts"), execution_role_name=execution_role_name,
+                        read_role_name=read_role_name, share=share, control=control,
+                        max_concurrency=max_concurrency, max_errors=max_errors,
+                        targets_max_concurrency=targeting.get("targets_max_concurrency"),
+                        targets_max_errors=targeting.get("targets_max_errors"), output=output, poll=poll_seconds)
 
 
 def act_as_or_exit(cloud, built, who: str | None) -> None:

@@ -35,6 +35,12 @@ def automation_execution(store: Store, execution_id: str) -> dict[str, Any] | No
         return None
     events = store.events(execution_id)
     started = events[0]["data"]
+    if "xacct:Delegated" in started:  # SSM runs it: its record is what SSM answered (delegate/record.py)
+        from ..delegate.record import fold
+
+        delegated = fold(row, events)
+        delegated["StepExecutions"] = [_ordered(step) for step in delegated["StepExecutions"]]
+        return _ordered_top(delegated)
     entries: list[dict] = []  # in the order SSM lists step executions
     latest: dict[str, dict] = {}  # the newest entry of each step name
     for record in started.get("Steps", []):
