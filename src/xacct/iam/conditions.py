@@ -338,6 +338,11 @@ def failed_test(tests: tuple[KeyTest, ...], context) -> KeyTest | None:
     return None
 
 
+def failed_tests(tests: tuple[KeyTest, ...], context) -> list[KeyTest]:
+    """Every key that does not hold (a near miss names them all, not only the first)."""
+    return [test for test in tests if not test.holds(context)]
+
+
 def condition_holds(condition: dict, context) -> tuple[bool, tuple | None]:
     """(holds, (operator, key, policy values, request values or None) of the first key that does
     not hold)."""

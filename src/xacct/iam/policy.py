@@ -176,8 +176,19 @@ class Policy:
         return f"Policy(name={self.name!r}, statements={self.statements!r})"
 
 
-def parse_policy(document: Any, name: str) -> Policy:
-    """A policy from a JSON string or a mapping; raises PolicyError for what IAM would reject."""
+# The policy language version in which policy variables are variables; in 2008-10-17, the version
+# a policy without a Version element has, `${aws:username}` is literal text ("IAM JSON policy
+# elements: Version", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html).
+VARIABLES_VERSION = "2012-10-17"
+# An empty Action or Resource list names nothing, so its statement matches no request; it is kept
+# as one pattern that no action or ARN equals (an empty tuple would mean "no Resource element").
+MATCHES_NOTHING = ""
+
+
+def parse_policy(document: Any, name: str, *, identity: bool = False) -> Policy:
+    """A policy from a JSON string or a mapping; raises PolicyError for what IAM would reject.
+    `identity`: the policy is identity-based (a user's, group's or role's policy, a boundary, a
+    session policy), whose statements IAM refuses without a Resource or NotResource."""
     if isinstance(document, (str, bytes)):
         try:
             document = loads(document)
@@ -188,17 +199,63 @@ def parse_policy(document: Any, name: str) -> Policy:
     raw = document.get("Statement")
     if raw is None:
         raise PolicyError(f"{name}: the policy has no Statement")
+    if identity:
+        _require_resources(raw, name)
+    if document.get("Version") != VARIABLES_VERSION:
+        raw = _variables_as_text(raw)
     entries = []
     for index, item in enumerate(_as_list(raw)):
         entries.append(item if _plain(item) else _statement(item, name, index))
     return Policy(name, document=document, entries=entries)
 
 
+def _require_resources(raw: Any, name: str) -> None:
+    """IAM refuses an identity-based policy with a statement that has neither Resource nor
+    NotResource (MalformedPolicyDocument; IAM Access Analyzer's policy check calls it "Missing
+    required field Resource", https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html)."""
+    for index, item in enumerate(_as_list(raw)):
+        if isinstance(item, dict) and "Resource" not in item and "NotResource" not in item:
+            raise PolicyError(f"{name} statement {index + 1}: Missing required field Resource (IAM refuses the "
+                              "policy: MalformedPolicyDocument)")
+
+
+def _variables_as_text(raw: Any) -> Any:
+    """The statements with each `${` in Resource, NotResource and Condition values written as
+    the escape `${$}` followed by `{`, which reads back as the literal text: a policy of version
+    2008-10-17 (or none) has no policy variables."""
+    if "${" not in repr(raw):
+        return raw
+    if not isinstance(raw, list):
+        return _variables_as_text([raw])[0] if isinstance(raw, dict) else raw
+    statements = []
+    for item in raw:
+        if isinstance(item, dict):
+            item = dict(item)
+            for element in ("Resource", "NotResource", "Condition"):
+                if element in item:
+                    item[element] = _literal(item[element])
+        statements.append(item)
+    return statements
+
+
+def _literal(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("${", "${$}{")
+    if isinstance(value, list):
+        return [_literal(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _literal(v) for k, v in value.items()}
+    return value
+
+
 def _strings(item: dict, element: str, where: str) -> tuple[str, ...]:
-    """Action, NotAction, Resource, NotResource: a string or a non-empty list of strings."""
+    """Action, NotAction, Resource, NotResource: a string or a list of strings. An empty Action or
+    Resource list names nothing (MATCHES_NOTHING); an empty NotAction or NotResource is refused."""
     value = item[element]
     values = value if isinstance(value, list) else [value]
     if not values:
+        if element in ("Action", "Resource"):
+            return (MATCHES_NOTHING,)
         raise PolicyError(f"{where}: {element} is an empty list")
     for position, text in enumerate(values):
         if not isinstance(text, str):
