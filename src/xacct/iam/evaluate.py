@@ -26,6 +26,7 @@ An action that takes no resource type is decided on "*" ("Service Authorization 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import once
 from .actions import takes_resources
@@ -106,16 +107,24 @@ class _Layer:
 class _Asked:
     """What every statement is compared with, prepared once per decision."""
 
-    __slots__ = ("action", "resource", "parts", "caller", "context", "once")
+    __slots__ = ("action", "resource", "parts", "caller", "context", "once", "for_everyone", "iam")
 
     def __init__(self, request: Request, once: bool = False) -> None:
         self.once = once
-        self.action = request.action.lower()  # actions ignore case
+        self.action = action = request.action.lower()  # actions ignore case
+        self.for_everyone, takes, self.iam = _facts(action)
         # an action that takes no resource type is decided on "*", whatever resource is named
-        self.resource = request.resource if request.resource == "*" or takes_resources(self.action) else "*"
+        self.resource = request.resource if takes or request.resource == "*" else "*"
         self.parts = split_arn(self.resource)
         self.caller = request.caller
         self.context = RequestContext(request.context, request.caller)
+
+
+@lru_cache(maxsize=4096)
+def _facts(action: str) -> tuple[bool, bool, bool]:
+    """(answered for everyone, takes resource types, an IAM action) of a lowercased action, looked
+    up once per action."""
+    return answered_for_everyone(action), takes_resources(action), action.startswith("iam:")
 
 
 _NOTHING = _Layer("")  # the layer of no policies: shared, and never written to
@@ -167,10 +176,10 @@ def evaluate(request: Request, policies: PolicySet, *, once: bool = False) -> De
     (once.py); the decision is the same."""
     asked = _Asked(request, once)
     caller = request.caller
-    if answered_for_everyone(asked.action):
+    if asked.for_everyone:
         return Decision(ALLOWED, "unauthorized", reason=f"AWS answers {request.action} for every caller; no "
                                                         "policy can allow or deny it")
-    protected = protection(asked.action, asked.resource)
+    protected = protection(asked.action, asked.resource) if asked.iam else None
     if protected:
         return Decision(EXPLICIT_DENY, "protected", reason=protected)
     resource_kind, resource_policy = policies.resource_kind, policies.resource
