@@ -41,6 +41,11 @@ def explain(request_file, world_path, principal, action, resource, context_items
     if world_path:
         if request_file or not principal or not action:
             raise click.UsageError("--world takes --principal and --action (and --resource), not --request")
+        from ..iam.action_names import unknown_action
+
+        unknown = unknown_action(action)
+        if unknown:
+            raise click.BadParameter(unknown, param_hint="--action")
         request, decision = _ask_world(world_path, principal, action, resource, context_items)
         _show(request, decision, output)
         return

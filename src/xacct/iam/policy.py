@@ -199,13 +199,13 @@ def parse_policy(document: Any, name: str, *, identity: bool = False) -> Policy:
     raw = document.get("Statement")
     if raw is None:
         raise PolicyError(f"{name}: the policy has no Statement")
-    if identity:
-        _require_resources(raw, name)
     if document.get("Version") != VARIABLES_VERSION:
         raw = _variables_as_text(raw)
     entries = []
     for index, item in enumerate(_as_list(raw)):
         entries.append(item if _plain(item) else _statement(item, name, index))
+    if identity:
+        _require_resources(raw, name)
     return Policy(name, document=document, entries=entries)
 
 
