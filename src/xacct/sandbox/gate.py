@@ -148,11 +148,16 @@ class Gate:
                     return {"Activities": launches.activities(holder.account, region,
                                                               params.get("AutoScalingGroupName"))}
             return None
-        if service == "kms" and self.cloud is not None and isinstance(params.get("KeyId"), str):
+        if service == "kms" and self.cloud is not None:
             holder = self.principals.resolve(access_key_id)
-            owner = kms.key_account(params["KeyId"], holder.account if holder else "")
-            if holder is not None and owner != holder.account:
-                region = params["KeyId"].split(":")[3]
+            if holder is None:
+                return None
+            if isinstance(params.get("KeyId"), str):
+                owner = kms.key_account(params["KeyId"], holder.account)
+                region = params["KeyId"].split(":")[3] if owner != holder.account else region
+            else:  # a Decrypt that names no key is carried to the account whose key made the ciphertext
+                owner = kms.owner_of_ciphertext(params, region) or holder.account
+            if owner != holder.account:
                 return kms.forward(self.cloud._session(), operation, params, region,
                                    self.cloud.operator(owner))
         return None
@@ -198,7 +203,10 @@ class Gate:
                 raise AccessRefused("InvalidAMIID.NotFound", f"The image id '[{image}]' does not exist", status=400)
         if service == "sts" and operation == "AssumeRole":
             extra.update(self._assume_context(holder, params))
-        for authorization in authorizations(service, operation, params, region=region, account=holder.account):
+        found = authorizations(service, operation, params, region=region, account=holder.account)
+        if service == "kms":  # on the key, however the call names it (or its ciphertext does)
+            found = kms.authorizations(operation, params, region, holder.account, found)
+        for authorization in found:
             request, policy_set = self._request(holder, authorization, service, operation, extra)
             decision = evaluate(request, policy_set)
             if (not decision.allowed and decision.decision != "explicitDeny" and service == "kms"
@@ -235,6 +243,13 @@ class Gate:
         on an IAM action and resource, without making any call: `xacct explain --world`."""
         holder = _holder_for(principal_arn)
         account = resource.split(":")[4] if resource.startswith("arn:") and resource.count(":") >= 5 else None
+        operation = action.split(":", 1)[-1]
+        if action.lower().startswith("kms:") and ":alias/" in resource and operation not in kms.ALIAS_CALLS:
+            # an alias has no policy: the call is judged on the key it points to, as AWS does
+            key_arn, _ = kms.resolve(resource, holder.account, "")
+            if key_arn:
+                context = {"kms:RequestAlias": [resource.split(":", 5)[5]], **context}
+                resource = key_arn
         request, policy_set = self._request(holder, Authorization(action, resource, account or None),
                                             action.split(":", 1)[0], "", context)
         return request, evaluate(request, policy_set)
@@ -255,7 +270,7 @@ class Gate:
             resource, kind = policies.key_policy(arn), "kms"
         elif service == "ssm" and ":document/" in arn and authorization.resource_account not in (None, holder.account):
             resource = sharing.document_share_policy(arn)
-        context = {**holder.context(), **self._principal_keys(holder), **extra}
+        context = {**holder.context(), **self._principal_keys(holder), **extra, **authorization.context}
         request = Request(Caller(holder.arn, holder.role_arn), authorization.action, arn,
                           owner or holder.account, context)
         return request, PolicySet(identity=identity, resource=resource, boundaries=boundaries, resource_kind=kind,
