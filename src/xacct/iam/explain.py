@@ -31,7 +31,7 @@ def aws_reason(decision: Decision, action: str) -> str:
     """The `because ...` / `with an explicit deny in ...` end of AWS's AccessDenied message. STS
     says no more than "is not authorized" when a trust policy refuses AssumeRole (story S4)."""
     layer = decision.layer.split(" ")[0]
-    if layer == "trust":
+    if layer in ("trust", "protected"):  # (no policy refused a protected entity: AWS names none)
         return ""
     name = AWS_NAMES.get(layer, "policy")
     if decision.decision == EXPLICIT_DENY:
