@@ -193,8 +193,10 @@ def _fill(template: str, params: dict, region: str, account: str, partition: str
 
 
 def _account_of(arn: str) -> str | None:
+    """The account that owns a resource, from its ARN; None for the caller's own. AWS managed
+    policies (account "aws") are in every account's view, not another account's resource."""
     parts = arn.split(":")
-    return parts[4] if arn.startswith("arn:") and len(parts) > 5 and parts[4] else None
+    return parts[4] if arn.startswith("arn:") and len(parts) > 5 and parts[4] not in ("", "aws") else None
 
 
 def authorizations(service: str, operation: str, params: dict[str, Any], *, region: str, account: str,

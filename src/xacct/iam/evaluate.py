@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from . import once
 from .actions import takes_resources
@@ -48,6 +49,9 @@ class Request:
     resource_account: str | None = None
     # condition keys, any case, to their values: text, or numbers and booleans, read as text
     context: dict[str, list] = field(default_factory=dict)
+    # keys read from elsewhere when a condition first asks for one (the resource's tags): a
+    # lowercased key -> its values, or None
+    lookup: Callable[[str], list | None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -117,7 +121,7 @@ class _Asked:
         self.resource = request.resource if takes or request.resource == "*" else "*"
         self.parts = split_arn(self.resource)
         self.caller = request.caller
-        self.context = RequestContext(request.context, request.caller)
+        self.context = RequestContext(request.context, request.caller, request.lookup)
 
 
 @lru_cache(maxsize=4096)

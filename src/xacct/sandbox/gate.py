@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 from ..iam import Caller, Decision, PolicySet, Request, authorization_message, denied_message, evaluate
 from ..iam.actions import Authorization, authorizations
-from . import after_calls, kms, launches, managed_policies, policies, session_tokens, sharing
+from . import after_calls, kms, launches, managed_policies, policies, resource_tags, session_tokens, sharing
 from .principals import Holder, KeySecret, Principals
 from .responses import response
 
@@ -209,6 +209,7 @@ class Gate:
                 raise AccessRefused("InvalidAMIID.NotFound", f"The image id '[{image}]' does not exist", status=400)
         if service == "sts" and operation == "AssumeRole":
             extra.update(self._assume_context(holder, params))
+        extra.update(resource_tags.request_tag_keys(operation, params))
         found = authorizations(service, operation, params, region=region, account=holder.account)
         if service == "kms":  # on the key, however the call names it (or its ciphertext does)
             found = kms.authorizations(operation, params, region, holder.account, found)
@@ -299,9 +300,11 @@ class Gate:
             resource = sharing.document_share_policy(arn)
         context = {**holder.context(), **self._principal_keys(holder), **extra, **authorization.context}
         request = Request(Caller(holder.arn, holder.role_arn), authorization.action, arn,
-                          owner or holder.account, context)
+                          owner or holder.account, context,
+                          lookup=resource_tags.lookup_for(arn) if arn != "*" else None)
         return request, PolicySet(identity=identity, resource=resource, boundaries=boundaries, resource_kind=kind,
                                   scps=self.scps_for(holder.account),
+                                  management_account=self.organization[0] if self.organization else None,
                                   rcps=self.rcp_levels.get(owner or holder.account, [])
                                   if _rcp_applies(authorization.action) else [])
 
