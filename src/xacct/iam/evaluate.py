@@ -148,7 +148,8 @@ def _scan(name: str, policies, asked: _Asked, *, with_principal: bool) -> _Layer
                 how = once.names(statement, asked.caller) if with_principal else None
                 if with_principal and how is None:
                     continue
-                failed = failed_test(compile_condition(statement.condition), context) if statement.condition else None
+                tests = compile_condition(statement.condition) if statement.condition else ()
+                failed = failed_test(tests, context) if tests else None
             else:
                 compiled = statement.compiled
                 # (matches_resource and failed_condition, inlined: this loop is the gate's hot path)
@@ -161,9 +162,10 @@ def _scan(name: str, policies, asked: _Asked, *, with_principal: bool) -> _Layer
                     if how is None:
                         continue
                 failed = compiled.failed_condition(context) if statement.condition else None
+                tests = compiled.tests
             if failed is not None:
                 if statement.effect == "Allow":  # a near miss: every condition key that fails is named
-                    for test in failed_tests(compile_condition(statement.condition), context):
+                    for test in failed_tests(tests, failed, context):
                         layer.near.append(NearMiss(statement, name, test.operator, test.key, test.wants,
                                                    context.get(test.lookup)))
                 continue

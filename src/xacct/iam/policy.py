@@ -87,6 +87,11 @@ class Policy:
         self._entries = list(statements) if entries is None else entries
         self._by_action: dict[str, tuple[Statement, ...]] = {}
         self._reached: dict[str, tuple[int, ...]] = {}
+        self.literal_variables = False  # version 2008-10-17 (or none): `${...}` is text (parse_policy)
+
+    def _made(self, entry: dict, index: int) -> Statement:
+        """The Statement of a plain statement still in its JSON object."""
+        return _from_plain(_variables_as_text(entry) if self.literal_variables else entry, self.name, index)
 
     @cached_property
     def statements(self) -> tuple[Statement, ...]:
@@ -94,7 +99,7 @@ class Policy:
         entries = self._entries
         for index, entry in enumerate(entries):
             if type(entry) is dict:
-                entries[index] = _from_plain(entry, self.name, index)
+                entries[index] = self._made(entry, index)
         return tuple(entries)
 
     def statements_for(self, action: str) -> tuple[Statement, ...]:
@@ -106,10 +111,10 @@ class Policy:
         if found is None:
             if len(remembered) >= _REMEMBERED_ACTIONS:
                 remembered.clear()
-            entries, name = self._entries, self.name
+            entries = self._entries
             for index in self._reach(action):
                 if type(entries[index]) is dict:
-                    entries[index] = _from_plain(entries[index], name, index)
+                    entries[index] = self._made(entries[index], index)
             found = remembered[action] = tuple(entries[index] for index in self._reach(action))
         return found
 
@@ -199,14 +204,18 @@ def parse_policy(document: Any, name: str, *, identity: bool = False) -> Policy:
     raw = document.get("Statement")
     if raw is None:
         raise PolicyError(f"{name}: the policy has no Statement")
-    if document.get("Version") != VARIABLES_VERSION:
-        raw = _variables_as_text(raw)
+    literal = document.get("Version") != VARIABLES_VERSION
     entries = []
     for index, item in enumerate(_as_list(raw)):
-        entries.append(item if _plain(item) else _statement(item, name, index))
+        if _plain(item):
+            entries.append(item)  # (its variables are made literal when it becomes a Statement)
+        else:
+            entries.append(_statement(_variables_as_text(item) if literal else item, name, index, literal))
     if identity:
         _require_resources(raw, name)
-    return Policy(name, document=document, entries=entries)
+    policy = Policy(name, document=document, entries=entries)
+    policy.literal_variables = literal
+    return policy
 
 
 def _require_resources(raw: Any, name: str) -> None:
@@ -219,23 +228,29 @@ def _require_resources(raw: Any, name: str) -> None:
                               "policy: MalformedPolicyDocument)")
 
 
-def _variables_as_text(raw: Any) -> Any:
-    """The statements with each `${` in Resource, NotResource and Condition values written as
-    the escape `${$}` followed by `{`, which reads back as the literal text: a policy of version
-    2008-10-17 (or none) has no policy variables."""
-    if "${" not in repr(raw):
-        return raw
-    if not isinstance(raw, list):
-        return _variables_as_text([raw])[0] if isinstance(raw, dict) else raw
-    statements = []
-    for item in raw:
-        if isinstance(item, dict):
-            item = dict(item)
-            for element in ("Resource", "NotResource", "Condition"):
-                if element in item:
-                    item[element] = _literal(item[element])
-        statements.append(item)
-    return statements
+def _variables_as_text(item: Any) -> Any:
+    """A statement with each `${` in its Resource and NotResource written as the escape `${$}`
+    followed by `{`, which reads back as the literal text: a policy of version 2008-10-17 (or
+    none) has no policy variables (its Condition values are rewritten where _condition reads
+    them). A statement without `${` is returned as it is, found at C speed."""
+    if not isinstance(item, dict):
+        return item
+    elements = [e for e in ("Resource", "NotResource") if e in item and _has_variable(item[e])]
+    if not elements:
+        return item
+    return {**item, **{element: _literal(item[element]) for element in elements}}
+
+
+def _has_variable(value: Any) -> bool:
+    if isinstance(value, str):
+        return "${" in value
+    if isinstance(value, list):
+        if set(map(type, value)) == _STR_ONLY:  # the common case, at C speed
+            return "${" in "\x00".join(value)
+        return any(map(_has_variable, value))
+    if isinstance(value, dict):
+        return any(_has_variable(v) for v in value.values())
+    return False
 
 
 def _literal(value: Any) -> Any:
@@ -281,7 +296,7 @@ def _principal(value: Any, element: str, where: str) -> Any:
     return value
 
 
-def _condition(value: Any, where: str) -> dict:
+def _condition(value: Any, where: str, literal: bool = False) -> dict:
     """{operator: {key: value or [values]}}, each value a string, a number or a boolean (compared
     as its text); the values are kept as text."""
     from .conditions import UnknownOperator, split_operator
@@ -299,7 +314,8 @@ def _condition(value: Any, where: str) -> dict:
         condition[operator] = {}
         for key, values in keys.items():
             if type(values) is list and set(map(type, values)) == _STR_ONLY:
-                condition[operator][key] = values  # text already: no look at each value
+                # text already: no look at each value (but one, at C speed, for `${` to keep as text)
+                condition[operator][key] = _literal(values) if literal and "${" in "\x00".join(values) else values
                 continue
             texts = []
             for position, item in enumerate(values if isinstance(values, list) else [values]):
@@ -308,7 +324,7 @@ def _condition(value: Any, where: str) -> dict:
                     at = f"[{position}]" if isinstance(values, list) else ""
                     raise PolicyError(f"{where}: Condition {shown(operator)} {shown(key)}{at} is {kind(item)}; "
                                       "condition values are strings, numbers or booleans")
-                texts.append(text)
+                texts.append(_literal(text) if literal else text)
             condition[operator][key] = texts
     return condition
 
@@ -370,7 +386,7 @@ def _tuple(value) -> tuple[str, ...]:
     return () if value is None else (value,) if type(value) is str else tuple(value)
 
 
-def _statement(item: Any, name: str, index: int) -> Statement:
+def _statement(item: Any, name: str, index: int, literal: bool = False) -> Statement:
     """A statement from its JSON object. A request file may hold tens of thousands, so the common
     shape is checked in a few steps and the Statement made without the frozen dataclass's
     __init__, which sets each field through object.__setattr__ (2.9 us a statement instead of
@@ -399,17 +415,17 @@ def _statement(item: Any, name: str, index: int) -> Statement:
                     if "NotPrincipal" in item:
                         not_principal = _principal(item["NotPrincipal"], "NotPrincipal", where)
                     if "Condition" in item:
-                        condition = _condition(item["Condition"], where)
+                        condition = _condition(item["Condition"], where, literal)
                 statement = _new(Statement)
                 _set(statement, "__dict__", {
                     "policy": name, "index": index, "sid": sid, "effect": effect, "actions": actions,
                     "not_actions": not_actions, "resources": resources, "not_resources": not_resources,
                     "principal": principal, "not_principal": not_principal, "condition": condition})
                 return statement
-    return _checked(item, name, index)
+    return _checked(item, name, index, literal)
 
 
-def _checked(item: Any, name: str, index: int) -> Statement:
+def _checked(item: Any, name: str, index: int, literal: bool = False) -> Statement:
     where = f"{name} statement {index + 1}"
     if not isinstance(item, dict):
         raise PolicyError(f"{where}: a statement is a JSON object, not {kind(item)}")
@@ -440,5 +456,5 @@ def _checked(item: Any, name: str, index: int) -> Statement:
         not_resources=elements.get("NotResource", ()),
         principal=principals.get("Principal"),
         not_principal=principals.get("NotPrincipal"),
-        condition=_condition(item["Condition"], where) if "Condition" in item else {},
+        condition=_condition(item["Condition"], where, literal) if "Condition" in item else {},
     )
