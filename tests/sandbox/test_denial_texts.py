@@ -165,3 +165,27 @@ def test_an_administrator_cannot_change_an_aws_managed_policy(lone):
         iam.create_policy_version(PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess",
                                   PolicyDocument=json.dumps(ALLOW_ALL), SetAsDefault=True)
     assert refused.value.response["Error"]["Code"] == "AccessDenied"
+
+
+def test_the_same_over_http(lone):
+    """The served sandbox words EC2's denial the same, and its STS decodes the message."""
+    import boto3
+    from botocore.config import Config
+
+    cloud, built = lone
+    viewer = built.users[(HOME, "viewer")]
+
+    def over_http(service):
+        return boto3.client(service, region_name=REGION, endpoint_url=cloud.endpoint(),
+                            config=Config(retries={"max_attempts": 1}), **viewer.as_client_kwargs())
+
+    ec2 = over_http("ec2")
+    instance = ec2.describe_instances()["Reservations"][0]["Instances"][0]["InstanceId"]
+    with pytest.raises(ClientError) as denied:
+        ec2.terminate_instances(InstanceIds=[instance])
+    message = denied.value.response["Error"]["Message"]
+    assert denied.value.response["Error"]["Code"] == "UnauthorizedOperation"
+    assert message.startswith("You are not authorized to perform this operation. User: ")
+    encoded = message.split("Encoded authorization failure message: ", 1)[1]
+    decoded = json.loads(over_http("sts").decode_authorization_message(EncodedMessage=encoded)["DecodedMessage"])
+    assert decoded["context"]["action"] == "ec2:TerminateInstances"

@@ -143,3 +143,20 @@ def test_explain_world_refuses_an_action_iam_does_not_have(world):
                                       "--action", "kms:Decrypts", "--resource", KEY_ARN])
     assert result.exit_code == 2
     assert "the closest IAM action is kms:Decrypt" in result.output
+
+
+def test_the_same_over_http(world):
+    """Over HTTP the ciphertext arrives as base64 text; the key is found from it all the same."""
+    import boto3
+    from botocore.config import Config
+
+    cloud, users, blob, _ = world
+
+    def over_http(user):
+        return boto3.client("kms", region_name=REGION, endpoint_url=cloud.endpoint(),
+                            config=Config(retries={"max_attempts": 1}), **users[user].as_client_kwargs())
+
+    assert over_http("keeper").decrypt(CiphertextBlob=blob)["Plaintext"] == b"mirror"
+    with pytest.raises(ClientError) as denied:
+        over_http("worker").decrypt(CiphertextBlob=blob)
+    assert f"on resource: {KEY_ARN} because no resource-based policy" in denied.value.response["Error"]["Message"]
