@@ -3,6 +3,8 @@ request and the policies that apply to it; the expected decision is what AWS's p
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from xacct.iam import ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY, Caller, PolicySet, Request, evaluate, parse_policy
@@ -206,3 +208,14 @@ def test_a_near_miss_names_every_failing_condition():
     fix = fix_for(request, decision)
     assert "aws:MultiFactorAuthPresent" in fix and "sts:ExternalId" in fix
     assert "--token-code" in fix and "--external-id" in fix
+
+
+def test_a_request_file_names_the_management_account():
+    from xacct.iam.request_file import load_request
+
+    deny_all = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
+    admin = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    data = {"principal": f"arn:aws:iam::{MANAGEMENT}:user/kaito", "action": "s3:GetObject", "resource": BUCKET_OBJECT,
+            "identityPolicies": [admin], "scps": [[deny_all]]}
+    assert evaluate(*load_request(json.dumps(data))).decision == EXPLICIT_DENY
+    assert evaluate(*load_request(json.dumps({**data, "managementAccount": MANAGEMENT}))).decision == ALLOWED

@@ -4,7 +4,8 @@
      "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "resourceAccount": "222222222222",
      "context": {"aws:MultiFactorAuthPresent": "true"},
      "identityPolicies": [POLICY, ...], "resourcePolicy": POLICY, "permissionsBoundaries": [POLICY],
-     "sessionPolicy": POLICY, "scps": [[POLICY, ...], ...], "rcps": [[POLICY, ...], ...]}
+     "sessionPolicy": POLICY, "scps": [[POLICY, ...], ...], "rcps": [[POLICY, ...], ...],
+     "managementAccount": "999999999999"}   # SCPs spare its principals, RCPs its resources
 
 A POLICY is a policy document, or {"name": "...", "document": {...}} to give it a name. A context
 value is a string, a number or a boolean (compared as "5", "true"), or a list of them; the
@@ -29,7 +30,8 @@ from .principals import Caller
 from .scalars import as_text, kind
 
 KEYS = {"principal", "action", "resource", "resourceAccount", "context", "identityPolicies", "resourcePolicy",
-        "permissionsBoundaries", "sessionPolicy", "scps", "rcps", "resourceKind", "principalRoleArn"}
+        "permissionsBoundaries", "sessionPolicy", "scps", "rcps", "resourceKind", "principalRoleArn",
+        "managementAccount"}
 RESOURCE_KINDS = ("resource", "trust", "kms")
 MAX_NAME = 128  # "IAM and AWS STS quotas": policy names
 
@@ -148,6 +150,7 @@ def load_request(source: str | bytes) -> tuple[Request, PolicySet]:
                     for i, p in enumerate(_list(data, "permissionsBoundaries"))],
         session=_policy(data["sessionPolicy"], "sessionPolicy", identity=True) if data.get("sessionPolicy") is not None else None,
         scps=_levels(data, "scps"), rcps=_levels(data, "rcps"), resource_kind=resource_kind,
+        management_account=_text(data, "managementAccount"),
     )
     request = Request(Caller(principal, _text(data, "principalRoleArn")), action,
                       "*" if resource is None else resource, _text(data, "resourceAccount"), context)
