@@ -40,6 +40,8 @@ def aws_reason(decision: Decision, action: str) -> str:
 
 
 def denied_message(request: Request, decision: Decision) -> str:
+    if decision.layer == "protected" and ":role/" in request.resource:
+        return decision.reason  # IAM answers UnmodifiableEntity with this text, not AccessDenied
     who = "User" if not request.caller.is_service else "Service"
     reason = aws_reason(decision, request.action)
     return (f"{who}: {request.caller.arn} is not authorized to perform: {request.action} on resource: "
