@@ -84,3 +84,22 @@ def test_request_tags_decide_a_tagging_call(world):
     with pytest.raises(ClientError):  # a second tag key is not in the allowed keys
         ec2.create_tags(Resources=[instances["sora-web"]], Tags=[{"Key": "team", "Value": "sora"},
                                                                   {"Key": "cost", "Value": "1"}])
+
+
+@pytest.mark.parametrize("operation,params,context", [
+    ("RunInstances", {"TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "team", "Value": "sora"}]}]},
+     {"aws:RequestTag/team": ["sora"], "aws:TagKeys": ["team"]}),
+    ("TagResource", {"KeyId": "k", "Tags": [{"TagKey": "team", "TagValue": "sora"}]},  # KMS's shape
+     {"aws:RequestTag/team": ["sora"], "aws:TagKeys": ["team"]}),
+    ("UntagResource", {"KeyId": "k", "TagKeys": ["team"]}, {"aws:TagKeys": ["team"]}),
+    ("DeleteTags", {"Resources": ["i-1"], "Tags": [{"Key": "team"}]}, {"aws:TagKeys": ["team"]}),
+    ("PutBucketTagging", {"Bucket": "b", "Tagging": {"TagSet": [{"Key": "team", "Value": "sora"}]}},
+     {"aws:RequestTag/team": ["sora"], "aws:TagKeys": ["team"]}),
+    ("PutObject", {"Bucket": "b", "Key": "k", "Tagging": "team=sora&cost=1"},
+     {"s3:RequestObjectTag/team": ["sora"], "s3:RequestObjectTag/cost": ["1"]}),
+    ("DescribeInstances", {}, {}),
+])
+def test_the_tags_a_call_carries(operation, params, context):
+    from xacct.sandbox.resource_tags import request_tag_keys
+
+    assert request_tag_keys(operation, params) == context

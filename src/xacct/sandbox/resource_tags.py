@@ -40,6 +40,7 @@ def _pairs(tags: Any) -> dict[str, str]:
 
 
 TAG_PARAMETERS = ("Tags", "TagSpecifications", "Tagging", "TagKeys", "TagKeyList")
+OBJECT_TAGGING = ("PutObject", "PutObjectTagging", "CopyObject", "CreateMultipartUpload")
 
 
 def request_tag_keys(operation: str, params: dict) -> dict[str, list[str]]:
@@ -61,9 +62,13 @@ def request_tag_keys(operation: str, params: dict) -> dict[str, list[str]]:
     for specification in params.get("TagSpecifications") or []:
         if isinstance(specification, dict):
             tags.update(_pairs(specification.get("Tags")))
-    if "Tagging" in params:
+    object_tags = _pairs(params["Tagging"]) if "Tagging" in params and operation in OBJECT_TAGGING else {}
+    if "Tagging" in params and operation not in OBJECT_TAGGING:
         tags.update(_pairs(params["Tagging"]))
     context = {f"aws:RequestTag/{key}": [value] for key, value in tags.items()}
+    # an S3 object's tags are s3:RequestObjectTag/KEY, not aws:RequestTag ("Tagging and access
+    # control policies", https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-and-policies.html)
+    context.update({f"s3:RequestObjectTag/{key}": [value] for key, value in object_tags.items()})
     keys += [k for k in tags if k not in keys]
     if keys:
         context["aws:TagKeys"] = keys
