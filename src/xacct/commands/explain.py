@@ -23,12 +23,13 @@ def explain(request_file, world_path, principal, action, resource, context_items
     """Evaluate one request offline, with AWS's policy evaluation logic, and say why it is
     allowed or denied: the layer that decided, the statement (policy, Sid, position), the text
     AWS would answer with, near misses, and the fix. Exit status 0 when allowed, 1 when denied,
-    2 for a bad request file.
+    2 for a bad request file or an action IAM does not have (the closest one is named).
 
     The file has keys principal, action, resource, resourceAccount, context, identityPolicies,
     resourcePolicy, permissionsBoundaries, sessionPolicy, scps and rcps (levels of the
-    organization, root first, each a list of policies). With --world, the policies are those of
-    a world file's accounts: name the principal, the action and the resource instead.
+    organization, root first, each a list of policies) and managementAccount. With --world, the
+    policies are those of a world file's accounts: name the principal, the action and the
+    resource instead (a KMS key by its key ARN or its alias ARN).
 
     \b
     Examples:
@@ -41,6 +42,11 @@ def explain(request_file, world_path, principal, action, resource, context_items
     if world_path:
         if request_file or not principal or not action:
             raise click.UsageError("--world takes --principal and --action (and --resource), not --request")
+        from ..iam.action_names import unknown_action
+
+        unknown = unknown_action(action)
+        if unknown:
+            raise click.BadParameter(unknown, param_hint="--action")
         request, decision = _ask_world(world_path, principal, action, resource, context_items)
         _show(request, decision, output)
         return

@@ -7,7 +7,11 @@ from __future__ import annotations
 LAYER_WORDS = {"identity": "no identity-based policy of {principal} allows it",
                "boundary": "the permissions boundary of {principal} does not allow it",
                "session": "the session policy of {principal} does not allow it",
-               "resource": "the resource's policy does not allow it"}
+               "resource": "the resource's policy does not allow it",
+               "kms": "the KMS key's policy does not allow it (nor does a grant)",
+               "trust": "the role's trust policy does not allow it",
+               "scp": "a service control policy does not allow it",
+               "rcp": "a resource control policy does not allow it"}
 
 
 def with_api_cause(explanation: dict, details: dict) -> dict:
@@ -22,9 +26,11 @@ def with_api_cause(explanation: dict, details: dict) -> dict:
                                                if renamed else f" ({action})")
     principal = explanation.get("principal") or "the caller"
     layer = explanation.get("missing") or explanation.get("layer") or ""
-    if explanation.get("decision") == "explicitDeny" and explanation.get("statements"):
+    if explanation.get("layer") == "protected":  # no policy decided: AWS keeps the entity for itself
+        why = explanation.get("reason") or "AWS does not let anyone change it"
+    elif explanation.get("decision") == "explicitDeny" and explanation.get("statements"):
         why = f"{explanation['statements'][0].get('policy')} denies it explicitly"
     else:
-        why = LAYER_WORDS.get(layer, f"the {layer} layer does not allow it").format(principal=principal)
+        why = LAYER_WORDS.get(layer.split(" ")[0], f"the {layer} layer does not allow it").format(principal=principal)
     on = f" on {explanation['resource']}" if explanation.get("resource") else ""
     return {**explanation, "cause": f"the step calls {api}{on}; {why}"}

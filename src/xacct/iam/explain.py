@@ -17,11 +17,13 @@ LAYER_WORDS = {
     "rcp": "a resource control policy",
     "boundary": "a permissions boundary",
     "session": "a session policy",
+    "protected": "AWS's protection of its own entities (no policy can change it)",
+    "unauthorized": "no policy (AWS answers it for every caller)",
 }
 AWS_NAMES = {  # how AWS's messages name each layer
     "identity": "identity-based policy", "resource": "resource-based policy", "trust": "resource-based policy",
     "kms": "resource-based policy", "scp": "service control policy", "rcp": "resource control policy",
-    "boundary": "permissions boundary", "session": "session policy",
+    "boundary": "permissions boundary", "session": "session policy", "protected": "policy",
 }
 
 
@@ -29,7 +31,7 @@ def aws_reason(decision: Decision, action: str) -> str:
     """The `because ...` / `with an explicit deny in ...` end of AWS's AccessDenied message. STS
     says no more than "is not authorized" when a trust policy refuses AssumeRole (story S4)."""
     layer = decision.layer.split(" ")[0]
-    if layer == "trust":
+    if layer in ("trust", "protected"):  # (no policy refused a protected entity: AWS names none)
         return ""
     name = AWS_NAMES.get(layer, "policy")
     if decision.decision == EXPLICIT_DENY:
@@ -38,6 +40,8 @@ def aws_reason(decision: Decision, action: str) -> str:
 
 
 def denied_message(request: Request, decision: Decision) -> str:
+    if decision.layer == "protected" and ":role/" in request.resource:
+        return decision.reason  # IAM answers UnmodifiableEntity with this text, not AccessDenied
     who = "User" if not request.caller.is_service else "Service"
     reason = aws_reason(decision, request.action)
     return (f"{who}: {request.caller.arn} is not authorized to perform: {request.action} on resource: "
@@ -62,10 +66,14 @@ def fix_for(request: Request, decision: Decision) -> str | None:
     missing = decision.missing or decision.layer
     near = [n for n in decision.notes if n.layer == missing]
     if decision.decision != EXPLICIT_DENY and near:
-        miss = near[0]
-        advice = CONDITION_FIXES.get(miss.key.lower(), f"make the request satisfy {miss.operator} {miss.key} "
-                                                          f"{miss.wants}")
-        return f"{miss.statement.ref} allows it when {miss.operator} {miss.key} {miss.wants}: {advice}"
+        # every condition key the nearest statement fails, each with what would meet it
+        misses = [n for n in near if n.statement is near[0].statement]
+        wants = " and ".join(f"{m.operator} {m.key} {m.wants}" for m in misses)
+        advice = "; ".join(CONDITION_FIXES.get(m.key.lower(), f"make the request satisfy {m.operator} {m.key} "
+                                                                f"{m.wants}") for m in misses)
+        return f"{misses[0].statement.ref} allows it when {wants}: {advice}"
+    if decision.layer == "protected":
+        return f"none: {decision.reason}"
     if decision.decision == EXPLICIT_DENY:
         return f"remove or narrow {decision.statements[0].ref}, which denies {request.action}"
     statement = {"Effect": "Allow", "Action": request.action, "Resource": request.resource}
@@ -96,6 +104,8 @@ def explain(request: Request, decision: Decision) -> dict:
     }
     if decision.missing:
         result["missing"] = decision.missing
+    if decision.reason:
+        result["reason"] = decision.reason
     if not decision.allowed:
         result["message"] = denied_message(request, decision)
         result["fix"] = fix_for(request, decision)
@@ -106,7 +116,9 @@ def explain(request: Request, decision: Decision) -> dict:
 
 def render_text(request: Request, decision: Decision) -> str:
     lines = [f"Decision: {decision.decision} (decided by {LAYER_WORDS.get(decision.layer.split(' ')[0], decision.layer)})"]
-    if decision.allowed:
+    if decision.reason:
+        lines.append(f"  {decision.reason}")
+    elif decision.allowed:
         for statement in decision.statements:
             lines.append(f"  allowed by {statement.ref}")
     elif decision.decision == EXPLICIT_DENY:

@@ -115,6 +115,11 @@ class CompiledStatement:
             return None if self.not_principal.match(caller) is not None else "everyone"
         return None  # a resource-based statement without a principal names nobody
 
+    @property
+    def tests(self) -> tuple[KeyTest, ...]:
+        """The condition's keys, compiled (after failed_condition has run)."""
+        return self._tests or ()
+
     def failed_condition(self, context) -> KeyTest | None:
         if not self._condition:
             return None

@@ -87,6 +87,11 @@ class Policy:
         self._entries = list(statements) if entries is None else entries
         self._by_action: dict[str, tuple[Statement, ...]] = {}
         self._reached: dict[str, tuple[int, ...]] = {}
+        self.literal_variables = False  # version 2008-10-17 (or none): `${...}` is text (parse_policy)
+
+    def _made(self, entry: dict, index: int) -> Statement:
+        """The Statement of a plain statement still in its JSON object."""
+        return _from_plain(_variables_as_text(entry) if self.literal_variables else entry, self.name, index)
 
     @cached_property
     def statements(self) -> tuple[Statement, ...]:
@@ -94,7 +99,7 @@ class Policy:
         entries = self._entries
         for index, entry in enumerate(entries):
             if type(entry) is dict:
-                entries[index] = _from_plain(entry, self.name, index)
+                entries[index] = self._made(entry, index)
         return tuple(entries)
 
     def statements_for(self, action: str) -> tuple[Statement, ...]:
@@ -106,10 +111,10 @@ class Policy:
         if found is None:
             if len(remembered) >= _REMEMBERED_ACTIONS:
                 remembered.clear()
-            entries, name = self._entries, self.name
+            entries = self._entries
             for index in self._reach(action):
                 if type(entries[index]) is dict:
-                    entries[index] = _from_plain(entries[index], name, index)
+                    entries[index] = self._made(entries[index], index)
             found = remembered[action] = tuple(entries[index] for index in self._reach(action))
         return found
 
@@ -176,8 +181,19 @@ class Policy:
         return f"Policy(name={self.name!r}, statements={self.statements!r})"
 
 
-def parse_policy(document: Any, name: str) -> Policy:
-    """A policy from a JSON string or a mapping; raises PolicyError for what IAM would reject."""
+# The policy language version in which policy variables are variables; in 2008-10-17, the version
+# a policy without a Version element has, `${aws:username}` is literal text ("IAM JSON policy
+# elements: Version", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html).
+VARIABLES_VERSION = "2012-10-17"
+# An empty Action or Resource list names nothing, so its statement matches no request; it is kept
+# as one pattern that no action or ARN equals (an empty tuple would mean "no Resource element").
+MATCHES_NOTHING = ""
+
+
+def parse_policy(document: Any, name: str, *, identity: bool = False) -> Policy:
+    """A policy from a JSON string or a mapping; raises PolicyError for what IAM would reject.
+    `identity`: the policy is identity-based (a user's, group's or role's policy, a boundary, a
+    session policy), whose statements IAM refuses without a Resource or NotResource."""
     if isinstance(document, (str, bytes)):
         try:
             document = loads(document)
@@ -188,17 +204,73 @@ def parse_policy(document: Any, name: str) -> Policy:
     raw = document.get("Statement")
     if raw is None:
         raise PolicyError(f"{name}: the policy has no Statement")
+    literal = document.get("Version") != VARIABLES_VERSION
     entries = []
     for index, item in enumerate(_as_list(raw)):
-        entries.append(item if _plain(item) else _statement(item, name, index))
-    return Policy(name, document=document, entries=entries)
+        if _plain(item):
+            entries.append(item)  # (its variables are made literal when it becomes a Statement)
+        else:
+            entries.append(_statement(_variables_as_text(item) if literal else item, name, index, literal))
+    if identity:
+        _require_resources(raw, name)
+    policy = Policy(name, document=document, entries=entries)
+    policy.literal_variables = literal
+    return policy
+
+
+def _require_resources(raw: Any, name: str) -> None:
+    """IAM refuses an identity-based policy with a statement that has neither Resource nor
+    NotResource (MalformedPolicyDocument; IAM Access Analyzer's policy check calls it "Missing
+    required field Resource", https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html)."""
+    for index, item in enumerate(_as_list(raw)):
+        if isinstance(item, dict) and "Resource" not in item and "NotResource" not in item:
+            raise PolicyError(f"{name} statement {index + 1}: Missing required field Resource (IAM refuses the "
+                              "policy: MalformedPolicyDocument)")
+
+
+def _variables_as_text(item: Any) -> Any:
+    """A statement with each `${` in its Resource and NotResource written as the escape `${$}`
+    followed by `{`, which reads back as the literal text: a policy of version 2008-10-17 (or
+    none) has no policy variables (its Condition values are rewritten where _condition reads
+    them). A statement without `${` is returned as it is, found at C speed."""
+    if not isinstance(item, dict):
+        return item
+    elements = [e for e in ("Resource", "NotResource") if e in item and _has_variable(item[e])]
+    if not elements:
+        return item
+    return {**item, **{element: _literal(item[element]) for element in elements}}
+
+
+def _has_variable(value: Any) -> bool:
+    if isinstance(value, str):
+        return "${" in value
+    if isinstance(value, list):
+        if set(map(type, value)) == _STR_ONLY:  # the common case, at C speed
+            return "${" in "\x00".join(value)
+        return any(map(_has_variable, value))
+    if isinstance(value, dict):
+        return any(_has_variable(v) for v in value.values())
+    return False
+
+
+def _literal(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("${", "${$}{")
+    if isinstance(value, list):
+        return [_literal(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _literal(v) for k, v in value.items()}
+    return value
 
 
 def _strings(item: dict, element: str, where: str) -> tuple[str, ...]:
-    """Action, NotAction, Resource, NotResource: a string or a non-empty list of strings."""
+    """Action, NotAction, Resource, NotResource: a string or a list of strings. An empty Action or
+    Resource list names nothing (MATCHES_NOTHING); an empty NotAction or NotResource is refused."""
     value = item[element]
     values = value if isinstance(value, list) else [value]
     if not values:
+        if element in ("Action", "Resource"):
+            return (MATCHES_NOTHING,)
         raise PolicyError(f"{where}: {element} is an empty list")
     for position, text in enumerate(values):
         if not isinstance(text, str):
@@ -224,7 +296,7 @@ def _principal(value: Any, element: str, where: str) -> Any:
     return value
 
 
-def _condition(value: Any, where: str) -> dict:
+def _condition(value: Any, where: str, literal: bool = False) -> dict:
     """{operator: {key: value or [values]}}, each value a string, a number or a boolean (compared
     as its text); the values are kept as text."""
     from .conditions import UnknownOperator, split_operator
@@ -242,7 +314,8 @@ def _condition(value: Any, where: str) -> dict:
         condition[operator] = {}
         for key, values in keys.items():
             if type(values) is list and set(map(type, values)) == _STR_ONLY:
-                condition[operator][key] = values  # text already: no look at each value
+                # text already: no look at each value (but one, at C speed, for `${` to keep as text)
+                condition[operator][key] = _literal(values) if literal and "${" in "\x00".join(values) else values
                 continue
             texts = []
             for position, item in enumerate(values if isinstance(values, list) else [values]):
@@ -251,7 +324,7 @@ def _condition(value: Any, where: str) -> dict:
                     at = f"[{position}]" if isinstance(values, list) else ""
                     raise PolicyError(f"{where}: Condition {shown(operator)} {shown(key)}{at} is {kind(item)}; "
                                       "condition values are strings, numbers or booleans")
-                texts.append(text)
+                texts.append(_literal(text) if literal else text)
             condition[operator][key] = texts
     return condition
 
@@ -313,7 +386,7 @@ def _tuple(value) -> tuple[str, ...]:
     return () if value is None else (value,) if type(value) is str else tuple(value)
 
 
-def _statement(item: Any, name: str, index: int) -> Statement:
+def _statement(item: Any, name: str, index: int, literal: bool = False) -> Statement:
     """A statement from its JSON object. A request file may hold tens of thousands, so the common
     shape is checked in a few steps and the Statement made without the frozen dataclass's
     __init__, which sets each field through object.__setattr__ (2.9 us a statement instead of
@@ -342,17 +415,17 @@ def _statement(item: Any, name: str, index: int) -> Statement:
                     if "NotPrincipal" in item:
                         not_principal = _principal(item["NotPrincipal"], "NotPrincipal", where)
                     if "Condition" in item:
-                        condition = _condition(item["Condition"], where)
+                        condition = _condition(item["Condition"], where, literal)
                 statement = _new(Statement)
                 _set(statement, "__dict__", {
                     "policy": name, "index": index, "sid": sid, "effect": effect, "actions": actions,
                     "not_actions": not_actions, "resources": resources, "not_resources": not_resources,
                     "principal": principal, "not_principal": not_principal, "condition": condition})
                 return statement
-    return _checked(item, name, index)
+    return _checked(item, name, index, literal)
 
 
-def _checked(item: Any, name: str, index: int) -> Statement:
+def _checked(item: Any, name: str, index: int, literal: bool = False) -> Statement:
     where = f"{name} statement {index + 1}"
     if not isinstance(item, dict):
         raise PolicyError(f"{where}: a statement is a JSON object, not {kind(item)}")
@@ -383,5 +456,5 @@ def _checked(item: Any, name: str, index: int) -> Statement:
         not_resources=elements.get("NotResource", ()),
         principal=principals.get("Principal"),
         not_principal=principals.get("NotPrincipal"),
-        condition=_condition(item["Condition"], where) if "Condition" in item else {},
+        condition=_condition(item["Condition"], where, literal) if "Condition" in item else {},
     )

@@ -4,7 +4,8 @@
      "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "resourceAccount": "222222222222",
      "context": {"aws:MultiFactorAuthPresent": "true"},
      "identityPolicies": [POLICY, ...], "resourcePolicy": POLICY, "permissionsBoundaries": [POLICY],
-     "sessionPolicy": POLICY, "scps": [[POLICY, ...], ...], "rcps": [[POLICY, ...], ...]}
+     "sessionPolicy": POLICY, "scps": [[POLICY, ...], ...], "rcps": [[POLICY, ...], ...],
+     "managementAccount": "999999999999"}   # SCPs spare its principals, RCPs its resources
 
 A POLICY is a policy document, or {"name": "...", "document": {...}} to give it a name. A context
 value is a string, a number or a boolean (compared as "5", "true"), or a list of them; the
@@ -20,6 +21,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .action_names import unknown_action
 from .budget import MAX_WORK, POLICY_UNITS, work
 from .evaluate import PolicySet, Request
 from .json_text import JsonTextError, loads
@@ -28,7 +30,8 @@ from .principals import Caller
 from .scalars import as_text, kind
 
 KEYS = {"principal", "action", "resource", "resourceAccount", "context", "identityPolicies", "resourcePolicy",
-        "permissionsBoundaries", "sessionPolicy", "scps", "rcps", "resourceKind", "principalRoleArn"}
+        "permissionsBoundaries", "sessionPolicy", "scps", "rcps", "resourceKind", "principalRoleArn",
+        "managementAccount"}
 RESOURCE_KINDS = ("resource", "trust", "kms")
 MAX_NAME = 128  # "IAM and AWS STS quotas": policy names
 
@@ -37,7 +40,7 @@ class RequestFileError(ValueError):
     """What is wrong with the file, and where (a key path)."""
 
 
-def _policy(value: Any, where: str) -> Policy:
+def _policy(value: Any, where: str, *, identity: bool = False) -> Policy:
     name = where
     if isinstance(value, dict) and "document" in value and "Statement" not in value:
         name, value = value.get("name", where), value["document"]
@@ -46,7 +49,7 @@ def _policy(value: Any, where: str) -> Policy:
         if len(name) > MAX_NAME:
             raise RequestFileError(f"{where}.name: at most {MAX_NAME} characters, IAM's limit for a policy name")
     try:
-        return parse_policy(value, name)
+        return parse_policy(value, name, identity=identity)
     except PolicyError as exc:
         raise RequestFileError(f"{where}: {exc}") from None
 
@@ -129,6 +132,9 @@ def load_request(source: str | bytes) -> tuple[Request, PolicySet]:
         raise RequestFileError(f"unknown key {shown(unknown[0])} (known: {', '.join(sorted(KEYS))})")
     _count_policies(data)
     principal, action = _text(data, "principal", required=True), _text(data, "action", required=True)
+    unknown = unknown_action(action)
+    if unknown:
+        raise RequestFileError(f"action: {unknown}")
     resource = _text(data, "resource")
     kind_given = _text(data, "resourceKind")
     if kind_given and kind_given not in RESOURCE_KINDS:
@@ -137,13 +143,14 @@ def load_request(source: str | bytes) -> tuple[Request, PolicySet]:
                                    else "kms" if action.lower().startswith("kms:") else "resource")
     context = _context(data.get("context", {}))
     policies = PolicySet(
-        identity=[_policy(p, f"identityPolicies[{i}]") for i, p in enumerate(_list(data, "identityPolicies"))],
+        identity=[_policy(p, f"identityPolicies[{i}]", identity=True) for i, p in enumerate(_list(data, "identityPolicies"))],
         resource=_policy(data["resourcePolicy"], "resourcePolicy") if data.get("resourcePolicy") is not None
         else None,
-        boundaries=[_policy(p, f"permissionsBoundaries[{i}]")
+        boundaries=[_policy(p, f"permissionsBoundaries[{i}]", identity=True)
                     for i, p in enumerate(_list(data, "permissionsBoundaries"))],
-        session=_policy(data["sessionPolicy"], "sessionPolicy") if data.get("sessionPolicy") is not None else None,
+        session=_policy(data["sessionPolicy"], "sessionPolicy", identity=True) if data.get("sessionPolicy") is not None else None,
         scps=_levels(data, "scps"), rcps=_levels(data, "rcps"), resource_kind=resource_kind,
+        management_account=_text(data, "managementAccount"),
     )
     request = Request(Caller(principal, _text(data, "principalRoleArn")), action,
                       "*" if resource is None else resource, _text(data, "resourceAccount"), context)

@@ -11,18 +11,20 @@ in AWS's place (botocore's documented short-circuit: the first handler that retu
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import threading
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from ..iam import Caller, Decision, PolicySet, Request, denied_message, evaluate
+from ..iam import Caller, Decision, PolicySet, Request, authorization_message, denied_message, evaluate
 from ..iam.actions import Authorization, authorizations
-from . import after_calls, kms, launches, managed_policies, policies, session_tokens, sharing
+from . import after_calls, kms, launches, managed_policies, policies, resource_tags, session_tokens, sharing
 from .principals import Holder, KeySecret, Principals
 from .responses import response
 
+S3_OUTSIDE_MESSAGE = "Access Denied"
 MFA_FAILED = "MultiFactorAuthentication failed with invalid MFA one time pass code."
 DURATION_TOO_LONG = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
 
@@ -123,6 +125,11 @@ class Gate:
         lets moto answer. Raises AccessRefused with the service's own error when AWS would."""
         if service == "sts" and operation in session_tokens.SERVED:
             return session_tokens.serve(self.principals, operation, params, access_key_id)
+        if service == "sts" and operation == "DecodeAuthorizationMessage":
+            try:
+                return {"DecodedMessage": authorization_message.decode(params.get("EncodedMessage"))}
+            except ValueError as invalid:
+                raise AccessRefused("InvalidAuthorizationMessageException", str(invalid), status=400) from None
         if self.automation is not None and _automation_api().serves(service, operation):
             return self._serve_automation(operation, params, access_key_id, region)
         if service == "ssm" and operation in ("GetDocument", "DescribeDocument", "ListDocumentVersions"):
@@ -148,18 +155,22 @@ class Gate:
                     return {"Activities": launches.activities(holder.account, region,
                                                               params.get("AutoScalingGroupName"))}
             return None
-        if service == "kms" and self.cloud is not None and isinstance(params.get("KeyId"), str):
+        if service == "kms" and self.cloud is not None:
             holder = self.principals.resolve(access_key_id)
-            owner = kms.key_account(params["KeyId"], holder.account if holder else "")
-            if holder is not None and owner != holder.account:
-                region = params["KeyId"].split(":")[3]
+            if holder is None:
+                return None
+            if isinstance(params.get("KeyId"), str):
+                owner = kms.key_account(params["KeyId"], holder.account)
+                region = params["KeyId"].split(":")[3] if owner != holder.account else region
+            else:  # a Decrypt that names no key is carried to the account whose key made the ciphertext
+                owner = kms.owner_of_ciphertext(params, region) or holder.account
+            if owner != holder.account:
                 return kms.forward(self.cloud._session(), operation, params, region,
                                    self.cloud.operator(owner))
         return None
 
     def _serve_automation(self, operation: str, params: dict, access_key_id: str, region: str) -> dict:
         """SSM's Automation API (xacct.ssm) for the caller, in its account and Region."""
-        import dataclasses
 
         from ..credentials import Credentials
 
@@ -198,15 +209,40 @@ class Gate:
                 raise AccessRefused("InvalidAMIID.NotFound", f"The image id '[{image}]' does not exist", status=400)
         if service == "sts" and operation == "AssumeRole":
             extra.update(self._assume_context(holder, params))
-        for authorization in authorizations(service, operation, params, region=region, account=holder.account):
+        extra.update(resource_tags.request_tag_keys(operation, params))
+        found = authorizations(service, operation, params, region=region, account=holder.account)
+        if service == "kms":  # on the key, however the call names it (or its ciphertext does)
+            found = kms.authorizations(operation, params, region, holder.account, found)
+        elif service == "iam" and isinstance(params.get("RoleName"), str):  # the role's ARN has its path
+            found = [dataclasses.replace(a, resource=policies.with_path(a.resource)) if ":role/" in a.resource else a
+                     for a in found]
+        for authorization in found:
             request, policy_set = self._request(holder, authorization, service, operation, extra)
             decision = evaluate(request, policy_set)
             if (not decision.allowed and decision.decision != "explicitDeny" and service == "kms"
                     and kms.grant_allows(authorization.resource, request.caller, authorization.action)):
                 continue  # a grant allows what no policy does (grants cannot override a Deny)
-            if not decision.allowed:
-                raise AccessRefused("AccessDenied*", denied_message(request, decision), decision=decision,
+            if decision.layer == "protected" and ":role/" in request.resource:
+                # a service-linked role: IAM's own error, not an authorization failure
+                raise AccessRefused("UnmodifiableEntity", decision.reason, status=400, decision=decision,
                                     request=request)
+            if not decision.allowed:
+                raise AccessRefused("AccessDenied*", self.denial_text(service, request, decision), decision=decision,
+                                    request=request)
+
+    def denial_text(self, service: str, request: Request, decision: Decision) -> str:
+        """The message of a denial as the service words it. EC2 wraps IAM's sentence in its own and
+        adds the encoded authorization message; S3 explains a denial only to its own account and
+        organization, and says "Access Denied" to anyone else ("Access denied message examples",
+        https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html)."""
+        sentence = denied_message(request, decision)
+        if service == "ec2":
+            return authorization_message.ec2_message(sentence, request, decision)
+        if service == "s3":
+            caller, owner = request.caller.account, request.resource_account
+            if owner and caller != owner and not (caller in self.members and owner in self.members):
+                return S3_OUTSIDE_MESSAGE
+        return sentence
 
     def authorize(self, access_key_id: str, action: str, resource: str, context: dict[str, list[str]]) -> None:
         """Raise AccessRefused unless the key's holder may do `action` on `resource` (for checks
@@ -235,6 +271,13 @@ class Gate:
         on an IAM action and resource, without making any call: `xacct explain --world`."""
         holder = _holder_for(principal_arn)
         account = resource.split(":")[4] if resource.startswith("arn:") and resource.count(":") >= 5 else None
+        operation = action.split(":", 1)[-1]
+        if action.lower().startswith("kms:") and ":alias/" in resource and operation not in kms.ALIAS_CALLS:
+            # an alias has no policy: the call is judged on the key it points to, as AWS does
+            key_arn, _ = kms.resolve(resource, holder.account, "")
+            if key_arn:
+                context = {"kms:RequestAlias": [resource.split(":", 5)[5]], **context}
+                resource = key_arn
         request, policy_set = self._request(holder, Authorization(action, resource, account or None),
                                             action.split(":", 1)[0], "", context)
         return request, evaluate(request, policy_set)
@@ -255,11 +298,13 @@ class Gate:
             resource, kind = policies.key_policy(arn), "kms"
         elif service == "ssm" and ":document/" in arn and authorization.resource_account not in (None, holder.account):
             resource = sharing.document_share_policy(arn)
-        context = {**holder.context(), **self._principal_keys(holder), **extra}
+        context = {**holder.context(), **self._principal_keys(holder), **extra, **authorization.context}
         request = Request(Caller(holder.arn, holder.role_arn), authorization.action, arn,
-                          owner or holder.account, context)
+                          owner or holder.account, context,
+                          lookup=resource_tags.lookup_for(arn) if arn != "*" else None)
         return request, PolicySet(identity=identity, resource=resource, boundaries=boundaries, resource_kind=kind,
                                   scps=self.scps_for(holder.account),
+                                  management_account=self.organization[0] if self.organization else None,
                                   rcps=self.rcp_levels.get(owner or holder.account, [])
                                   if _rcp_applies(authorization.action) else [])
 

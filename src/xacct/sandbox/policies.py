@@ -107,6 +107,13 @@ def role(role_arn: str):
         return None
 
 
+def with_path(role_arn: str) -> str:
+    """A role's ARN with the role's path, as IAM authorizes calls on it (a call names a role by
+    name; a service-linked role's ARN holds /aws-service-role/...); unchanged for no such role."""
+    found = role(role_arn)
+    return found.arn if found is not None else role_arn
+
+
 def trust_policy(role_arn: str) -> Policy | None:
     found = role(role_arn)
     if found is None:

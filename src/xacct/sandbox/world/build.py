@@ -270,10 +270,16 @@ class _Builder:
                                   TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])
 
     def key(self, kms, alias: str, key: dict, where) -> str:
-        args = {"Description": key.get("description", alias)}
-        if key.get("policy"):
-            args["Policy"] = _json(key["policy"])
-        arn = kms.create_key(**args)["KeyMetadata"]["Arn"]
+        # the key is made with KMS's default policy and given its alias and grants first: the world's
+        # own policy (put last) may not let the world's builder manage the key, as in AWS
+        arn = kms.create_key(Description=key.get("description", alias))["KeyMetadata"]["Arn"]
+        if key.get("id"):  # the world's own key ID, so that its policies and questions can name the key
+            from ..kms import give_key_id
+
+            fixed = give_key_id(arn, key["id"])
+            if fixed is None:
+                self.problem(where + ("id",), "E7012", f"another key of this account and Region has the ID {key['id']}")
+            arn = fixed or arn
         kms.create_alias(AliasName=f"alias/{alias}", TargetKeyId=arn)
         for i, grant in enumerate(key.get("grants") or []):
             args = {"KeyId": arn, "GranteePrincipal": grant.get("grantee", ""),
@@ -282,6 +288,9 @@ class _Builder:
                 args["Name"] = grant["name"]
             with self.element(where + ("grants", i)):
                 kms.create_grant(**args)
+        if key.get("policy"):
+            with self.element(where + ("policy",)):
+                kms.put_key_policy(KeyId=arn, PolicyName="default", Policy=_json(key["policy"]))
         return arn
 
     def image(self, ec2, keys: dict, name: str, image: dict, where, account: str, region: str) -> str | None:

@@ -23,7 +23,8 @@
           us-east-1:
             buckets: {NAME: {policy: POLICY, encryption: AES256, tags: {KEY: VALUE}}}
             documents: {NAME: {file: PATH, sharedWith: [ID]}}
-            kmsKeys: {ALIAS: {policy: POLICY, description: TEXT, grants: [{grantee: ARN, operations: [Decrypt]}]}}
+            kmsKeys: {ALIAS: {id: KEY ID, policy: POLICY, description: TEXT,
+                              grants: [{grantee: ARN, operations: [Decrypt]}]}}
             snapshots: {NAME: {size: 8, encryptedWith: ALIAS|KEY ARN, sharedWith: [ID]}}
             images: {NAME: {name: TEXT, encryptedWith: ALIAS|KEY ARN, sharedWith: [ID]}}
             instances: {NAME: {image: IMAGE NAME|ami-ID, type: t3.micro, tags: {KEY: VALUE}}}
@@ -41,6 +42,7 @@ from typing import Any, Callable
 
 from . import rules
 from .rules import model
+from ..kms import key_id_problem
 
 POLICY = "policy"  # an IAM policy document, checked by xacct.iam
 NAME_MAP = "names"  # a mapping whose keys are free names
@@ -95,7 +97,8 @@ DOCUMENT = {"file": str, "sharedWith": [ACCOUNT], "type": aws("ssm", "CreateDocu
 GRANT = {"grantee": aws("kms", "CreateGrant", "GranteePrincipal"),
          "operations": [aws("kms", "CreateGrant", "Operations")],
          "name": aws("kms", "CreateGrant", "Name")}
-KEY = {"policy": POLICY, "description": aws("kms", "CreateKey", "Description"), "grants": [GRANT]}
+KEY = {"policy": POLICY, "description": aws("kms", "CreateKey", "Description"), "grants": [GRANT],
+       "id": Checked(str, key_id_problem)}
 SNAPSHOT = {"size": Checked(int, rules.volume_size), "encryptedWith": KEY_REFERENCE, "sharedWith": [ACCOUNT],
             "description": TEXT}
 IMAGE = {"name": Checked(str, rules.image_name), "encryptedWith": KEY_REFERENCE, "sharedWith": [ACCOUNT]}
