@@ -15,7 +15,11 @@ from typing import Any, Iterator
 
 from .positions import Path
 
-REFERENCE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+# What stands between the braces is a name: a parameter, step.Output, variable:X, global:X or
+# ssm:/path. Other text in double braces (`{{{}}}` in a CloudFormation template body, a template
+# language in a script) is not a reference; SSM passes it on as it is, and AWS's own runbooks
+# carry such text in steps that run.
+REFERENCE = re.compile(r"\{\{\s*([A-Za-z0-9_][\w.:/\-]*)\s*\}\}")
 # Left by a build step that was never run, e.g. %%SCRIPT=remediate.py%% or %%ROLE=...%%.
 BUILD_PLACEHOLDER = re.compile(r"%%[A-Za-z_][A-Za-z0-9_]*(=[^%\s]*)?%%")
 
