@@ -41,10 +41,12 @@ class UnresolvedReference(Rule):
         for param in doc.parameters.values():
             if isinstance(param.default, str):
                 for ref in references_in(param.default):
-                    if ref.kind != "parameter-store":
+                    if ref.kind == "system":
+                        yield Issue(param.path + ("default",), f"a default references {{{{{ref.text}}}}}; SSM documents "
+                                                               "only {{ssm:NAME}} there", doubtful=True)
+                    elif ref.kind != "parameter-store":
                         yield Issue(param.path + ("default",), f"a default may not reference {{{{{ref.text}}}}}; "
-                                                               "only {{ssm:NAME}} is resolved there",
-                                    doubtful=ref.kind == "system")
+                                                               "only {{ssm:NAME}} is resolved there")
 
     def _problem(self, symbols: Symbols, ref, close_parameter: Callable[[str], str | None]) -> str | None:
         doc = symbols.doc
