@@ -99,3 +99,17 @@ def test_java_patterns_refuse_what_java_refuses(name, path, sandbox, store):
     # \p{Alnum} is ASCII in Java; a '-' after \w in a set is a literal hyphen, not a range
     with pytest.raises(ExecutionRejected, match="not matching"):
         run_text(JAVA, sandbox, store, parameters={"Name": [name], "Path": [path]})
+
+
+def test_a_service_named_in_upper_case_is_called(sandbox, store):
+    text = """
+    schemaVersion: "0.3"
+    mainSteps:
+      - name: regions
+        action: aws:executeAwsApi
+        inputs: {Service: EC2, Api: DescribeRegions}
+        outputs: [{Name: Names, Selector: '$.Regions..RegionName', Type: StringList}]
+    """
+    status, result, execution = run_text(text, sandbox, store)
+    assert status == "Success", result.get("FailureMessage")
+    assert "us-east-1" in execution.outputs["regions"]["Names"]
