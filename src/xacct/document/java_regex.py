@@ -54,6 +54,9 @@ CLASS_ESCAPES = set("wWdDsShHvV")
 
 def translate(pattern: str) -> str:
     """`pattern` (Java syntax) written for `regex` with FLAGS."""
+    unicode_classes = "(?U)" in pattern
+    if unicode_classes:  # Java's UNICODE_CHARACTER_CLASS: \w and the rest as `regex` reads them
+        pattern = pattern.replace("(?U)", "")
     out: list[str] = []
     depth = 0  # how many sets are open
     after_class = False  # the last thing written inside a set was a class, not a character
@@ -82,7 +85,7 @@ def translate(pattern: str) -> str:
                 out.append("(?=\\n?\\z)")
                 i += 2
                 continue
-            if e.lower() in SHORTHANDS and "(?U)" not in pattern:
+            if e.lower() in SHORTHANDS and not unicode_classes:
                 contents = SHORTHANDS[e.lower()]
                 if e.isupper():
                     out.append(f"[^{contents}]")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -32,14 +33,16 @@ SEARCH_SECONDS = 0.1  # one search of one value
 DOCUMENT_SECONDS = 0.5  # every search of one document
 
 
-@dataclass
+@dataclass(frozen=True)
 class Compiled:
     pattern: regex.Pattern | None = None  # None when the pattern is invalid or was not compiled
     error: str | None = None  # why it is invalid
 
 
+@lru_cache(maxsize=1024)
 def compile_pattern(text: str) -> Compiled:
-    """`text` (Java syntax) compiled, or why it cannot be."""
+    """`text` (Java syntax) compiled, or why it cannot be. Cached: runbooks repeat the same
+    patterns (a role ARN's, an instance ID's), and translating and compiling is Python code."""
     try:
         return Compiled(compile_java(text))
     except regex.error as exc:

@@ -9,7 +9,7 @@ from functools import cached_property
 from ..actions import ACTIONS
 from .model import Document, Step
 from .positions import Path
-from .references import SYSTEM_VARIABLES, Reference, references_in, strings_in
+from .references import SYSTEM_VARIABLES, Reference, references_in, strings_containing
 from .types import value_type
 
 
@@ -99,6 +99,6 @@ def _step_references(doc: Document) -> list[tuple[Step | None, Path, Reference]]
                 continue
             if key == "Steps" and step.action == "aws:loop":
                 continue  # nested steps are visited as steps of their own
-            for path, text in strings_in(value, step.path + ("inputs", key)):
+            for path, text in strings_containing(value, step.path + ("inputs", key), "{{"):
                 result.extend((step, path, ref) for ref in references_in(text))
     return result

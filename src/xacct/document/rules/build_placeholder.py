@@ -1,5 +1,5 @@
 from ..model import Document
-from ..references import BUILD_PLACEHOLDER, strings_in
+from ..references import BUILD_PLACEHOLDER, strings_containing
 from .base import Issue, Rule
 
 
@@ -18,7 +18,7 @@ class BuildPlaceholder(Rule):
 
     def check(self, doc: Document):
         scripts = {step.path + ("inputs", "Script") for step in doc.all_steps() if step.action == "aws:executeScript"}
-        for path, text in strings_in(doc.content, ()):
+        for path, text in strings_containing(doc.content, (), "%%"):
             for match in BUILD_PLACEHOLDER.finditer(text):
                 yield Issue(path, f"unresolved build placeholder {match.group(0)}: run the build that fills it "
                                   "before deploying or running this runbook", doubtful=path not in scripts)
