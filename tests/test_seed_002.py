@@ -32,7 +32,7 @@ def test_without_conversion_step_the_type_rule_fires_at_image_id():
     assert line.index('"{{createImage.Output}}"') + 1 == findings[0].column
 
 
-def test_original_python38_runtime_is_a_warning():
-    """python3.8 is deprecated, not refused: runbooks AWS publishes name such runtimes and run."""
+def test_original_python38_runtime_is_reported_as_retired():
+    """SSM neither creates nor runs python3.8 steps since 2024-12-04 and 2025-02-18."""
     text = TEMPLATE.read_text().replace("Runtime: python3.11", "Runtime: python3.8")
-    assert [f.id for f in validate_text(text, "seed.yaml")] == ["W2012"]
+    assert [f.id for f in validate_text(text, "seed.yaml")] == ["E2012"]

@@ -16,7 +16,7 @@ EXPECTED_WARNINGS = {
     "optional-parameters.yaml": {"W1004", "W4001"},  # '' defaults vs allowedPattern; EXECUTION_ID default
     "ami-update.yaml": {"W5001"},  # runInstances InstanceIds into createImage InstanceId
     "loop-exit.yaml": set(),  # jumps out of a loop's steps are plain flow
-    "template-and-scripts.yaml": {"W2005", "W2010", "W2012"},  # 900 s script, output without Type, python3.7
+    "template-and-scripts.yaml": {"W2005", "W2010", "W2012"},  # 900 s script, output without Type, python3.9
     "change-template.yaml": {"W2007"},  # EnhancedApprovals, pause Message
     "api-model-drift.yaml": {"W6001", "W6002", "W6003"},  # newer than this botocore
 }

@@ -104,8 +104,10 @@ CASES = [
         """), True),
     Case("W2011", "valid", script(selector="'$.Payload.items[0].id'"), False),
     Case("W2011", "whole-response", script(selector="$"), False),
-    Case("W2012", "deprecated", script(runtime="python3.6"), True),
-    Case("E2012", "deprecated-is-no-error", script(runtime="python3.7"), False),
+    Case("E2012", "retired-python3.6", script(runtime="python3.6"), True),
+    Case("E2012", "retired-python3.8", script(runtime="python3.8"), True),
+    Case("W2012", "deprecated", script(runtime="python3.9"), True),
+    Case("E2012", "deprecated-is-no-error", script(runtime="python3.9"), False),
     Case("E2012", "unknown", script(runtime="ruby3.2"), True),
     Case("E2012", "no-handler", script(edit=lambda t: t.replace("    Handler: handler\n", "")), True),
     Case("E2012", "attachment-undeclared", script(edit=lambda t: t.replace(
