@@ -162,14 +162,14 @@ parameters:
 mainSteps:
   - {name: first, action: aws:sleep, inputs: {Duration: PT0S}}
   - name: drop
-    action: aws:deleteImage
-    inputs: {ImageId: "{{ Ids }}"}
+    action: aws:executeAwsApi
+    inputs: {Service: ec2, Api: DeregisterImage, ImageId: "{{ Ids }}"}
 """
 
 
 def test_runbook_ssm_accepts_runs_despite_runtime_errors(tmp_path, env):
-    """An error SSM only meets at run time (E5001: a StringList where ImageId needs a String) is
-    shown, and the run goes ahead to fail at that step, as SSM's would."""
+    """An error SSM only meets at run time (E5001: a StringList where an API call's ImageId needs a
+    String) is shown, and the run goes ahead to fail at that step, as SSM's would."""
     doc = write(tmp_path, "typed.yaml", TYPE_MISMATCH)
     result = xacct(env, "run", doc)
     assert "E5001" in result.stderr and "SSM accepts this runbook" in result.stderr

@@ -97,9 +97,18 @@ def test_run_instances_create_and_delete_image(sandbox, store, ec2, image_id):
         action: aws:deleteImage
         inputs: {{ImageId: "{{{{ image.ImageId }}}}"}}
     """
-    # launch.InstanceIds is a StringList; createImage takes one instance: the runbook is wrong on purpose
-    status, result, _ = run_text(text, sandbox, store)
-    assert status == "Failed" and step(result, "image")["StepStatus"] == "Failed"
+    # launch.InstanceIds is a StringList of one item; aws:createImage, a built-in action, takes it as
+    # its item, as AWS's own AMI-update runbooks rely on
+    status, result, execution = run_text(text, sandbox, store)
+    assert status == "Success", result.get("FailureMessage")
+    assert json.loads(step(result, "image")["Inputs"]["InstanceId"]) == execution.outputs["launch"]["InstanceIds"][0]
+    # the same list given to an API call fails botocore's type check
+    api_call = text.replace("        action: aws:createImage\n        inputs: {InstanceId",
+                            "        action: aws:executeAwsApi\n        inputs: {Service: ec2, Api: CreateImage, "
+                            "Name: n, InstanceId").replace(', ImageName: "img-{{ automation:EXECUTION_ID }}"}', "}")
+    assert "aws:executeAwsApi" in api_call
+    status, result, _ = run_text(api_call, sandbox, store)
+    assert status == "Failed" and "Invalid type for parameter InstanceId" in step(result, "image")["FailureMessage"]
     fixed = text.replace('InstanceId: "{{ launch.InstanceIds }}"', "InstanceId: '{{ pick.First }}'").replace(
         "      - name: image\n", "      - name: pick\n        action: aws:executeScript\n        inputs: "
         "{Runtime: python3.11, Handler: h, InputPayload: {ids: '{{ launch.InstanceIds }}'}, "

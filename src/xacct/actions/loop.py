@@ -22,7 +22,9 @@ SPEC = ActionSpec(
 
 def run(call):
     """Run the nested steps for each iterator value, or while the condition holds, at most
-    MaxIterations times. A failed nested step fails the loop (the loop inherits its onFailure)."""
+    MaxIterations times. A failed nested step fails the loop (the loop inherits its onFailure).
+    A jump from a nested step to a step around the loop (nextStep, a branch, onFailure) ends
+    the loop, and the automation goes on at that step."""
     from ..engine.call import StepResult
     from ..engine.conditions import holds
     from ..engine.errors import StepFailed
@@ -46,8 +48,12 @@ def run(call):
             values = {"CurrentIteration": iteration + 1}
         ex.loop_values[step.name] = values
         call.check()
-        status, failure = run_steps(ex, list(step.steps))
+        leaving: dict = {}
+        status, failure = run_steps(ex, list(step.steps), leaving)
         iteration += 1
+        if "to" in leaving:
+            ex.loop_values.pop(step.name, None)
+            return StepResult(outputs=_outputs(iteration, values), next_step=leaving["to"])
         if status != "Success":
             raise StepFailed(f"Iteration {iteration} of loop {step.name} ended {status}: {failure}",
                              retriable=False)
@@ -56,10 +62,14 @@ def run(call):
             if not holds(condition):
                 break
     ex.loop_values.pop(step.name, None)
+    return StepResult(outputs=_outputs(iteration, values))
+
+
+def _outputs(iteration: int, values: dict) -> dict:
     outputs = {"CurrentIteration": iteration}
     if "CurrentIteratorValue" in values:
         outputs["CurrentIteratorValue"] = values["CurrentIteratorValue"]
-    return StepResult(outputs=outputs)
+    return outputs
 
 
 def _typed(value, kind):

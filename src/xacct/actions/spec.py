@@ -53,3 +53,18 @@ class ActionSpec:
             if item.name == name:
                 return item
         return None
+
+    def with_single_items(self, inputs: dict) -> dict:
+        """`inputs` with each one-item list given to a String input taken as its item, as SSM's
+        built-in actions take it: AWS's own AMI-update runbooks pass aws:runInstances'
+        InstanceIds (a StringList) to aws:createImage's InstanceId, and they run. Actions that
+        call any API (Service and Api) pass their inputs on as they are, where botocore's type
+        check refuses a list for a string."""
+        if self.calls_any_api:
+            return inputs
+        result = dict(inputs)
+        for item in self.inputs:
+            value = result.get(item.name)
+            if item.type == "String" and isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+                result[item.name] = value[0]
+        return result

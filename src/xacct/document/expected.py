@@ -21,7 +21,7 @@ def operation_of(step: Step):
         service, api = step.inputs.get("Service"), step.inputs.get("Api")
         if not isinstance(service, str) or not isinstance(api, str) or is_dynamic(service) or is_dynamic(api):
             return None
-        return models.operation_model(service, api)
+        return models.operation_model(service.lower(), api)  # AWS's own runbooks write `EC2`, `SQS`
     if spec.api:
         return models.operation_model(*spec.api)
     return None

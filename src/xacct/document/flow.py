@@ -84,6 +84,29 @@ def scopes(doc: Document) -> list[list[Step]]:
     return result
 
 
+def enclosing_names(doc: Document) -> list[set[str]]:
+    """For each scope (in the order of `scopes`), the names of the steps of the scopes around it:
+    a step in a loop may jump to them, which ends the loop and goes on at the target (as a jump
+    out of a loop does in SSM); nothing jumps into a loop's steps from outside."""
+    return doc.derived(_enclosing_names)
+
+
+def _enclosing_names(doc: Document) -> list[set[str]]:
+    all_scopes = scopes(doc)
+    result: list[set[str]] = [set()]
+    scope_of: dict[int, int] = {id(step): 0 for step in doc.steps}
+    for step in doc.all_steps():
+        if not step.steps:
+            continue
+        outer = scope_of.get(id(step), 0)
+        around = result[outer] | {s.name for s in all_scopes[outer] if s.name}
+        index = len(result)
+        result.append(around)
+        for inner in step.steps:
+            scope_of[id(inner)] = index
+    return result
+
+
 def flows(doc: Document) -> list[Flow]:
     """The flow of each scope (see `scopes`), made once per document for the rules that read it."""
     return doc.derived(_flows)

@@ -158,8 +158,8 @@ def _report_duplicates(loaded: Loaded, parsed: Parsed, offset: Mark, fixed: Mark
             _finding(
                 loaded.path,
                 again,
-                "E0003",
-                f"duplicate key '{dup.path[-1]}' (first at line {first.line}); the last one would win",
+                "W0003",
+                f"duplicate key '{dup.path[-1]}' (first at line {first.line}); the last one wins",
             )
         )
 

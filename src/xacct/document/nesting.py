@@ -201,14 +201,38 @@ _PREFIX = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*", re.MULTILINE)
 _RARE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
 
+# A bracket pair on one line with no bracket, `#` or backslash between, and no quote but those of
+# quoted scalars that start where YAML starts one (after a space, `[`, `{`, `,` or `:`) and hold
+# none of these: `[0]` of a selector, each brace pair of `{{ Name }}`, `['{{ Id }}']`. Where the
+# opening bracket is structure (flow context), the closing one is its own (nothing between can
+# hide it), so the pair nests one level at most; where it is text (in a scalar or a comment), so
+# is the closing one. Taking such pairs out, pass after pass, leaves a bound that grows by one
+# per pass instead of by one per pair.
+_BETWEEN = r"""(?:[^\[\]{}'"#\\\n]|(?<=[\s\[{,:])'[^'\[\]{}#\\\n]*'|(?<=[\s\[{,:])"[^"\[\]{}#\\\n]*")*"""
+_INNERMOST_PAIR = re.compile(rf"\[{_BETWEEN}\]|\{{{_BETWEEN}\}}")
+PAIR_PASSES = 6
+_FEW = 100  # below any depth limit xacct sets: no need to look closer
+
+
 def _at_most(text: str) -> int:
     """A bound on the depth, found at C speed, that most documents are far below: each open
-    flow collection has its bracket, and open block collections start at distinct columns, no
-    further right than the widest indentation and indicators."""
+    flow collection has its bracket (once the pairs that nest one level at most are counted per
+    pass, not per pair), and open block collections start at distinct columns, no further right
+    than the widest indentation and indicators."""
     if any(brk in text for brk in _RARE_BREAKS):
         text = LINE_BREAK.sub("\n", text)
     widest = max(map(len, _PREFIX.findall(text)), default=0)
-    return text.count("[") + text.count("{") + widest + 1
+    bound = text.count("[") + text.count("{") + widest + 1
+    if bound <= _FEW:
+        return bound
+    passes = 0
+    while passes < PAIR_PASSES and bound > _FEW:
+        text, found = _INNERMOST_PAIR.subn("", text)
+        if not found:
+            break
+        passes += 1
+        bound = text.count("[") + text.count("{") + passes + widest + 1
+    return bound
 
 
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')

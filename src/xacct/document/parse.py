@@ -48,6 +48,11 @@ _JSON_ONLY = re.compile("[\x7f-\x9f\ufffe\uffff\u2028\u2029]")
 
 # A resolver/constructor pair used only to turn plain YAML scalars into ints, floats, bools, null.
 _scalars = yaml.SafeLoader("")
+# The tag each plain scalar resolves to, by its text: keys (`name`, `action`, `inputs`) and
+# values (`aws:executeAwsApi`, `String`) repeat throughout a runbook and across runbooks, and the
+# resolver tries its regular expressions on each. Bounded: long or rare texts are not kept.
+_RESOLVED: dict[str, str] = {}
+_RESOLVED_MAX = 50_000
 _STR = "tag:yaml.org,2002:str"
 _CONSTRUCT = {
     "tag:yaml.org,2002:int": _scalars.construct_yaml_int,
@@ -120,7 +125,11 @@ def _scalar(event: yaml.ScalarEvent, json_mode: bool, out_of_range: list[OutOfRa
     if explicit:
         resolved = tag
     elif plain:
-        resolved = _scalars.resolve(yaml.ScalarNode, value, (True, False))
+        resolved = _RESOLVED.get(value)
+        if resolved is None:
+            resolved = _scalars.resolve(yaml.ScalarNode, value, (True, False))
+            if len(_RESOLVED) < _RESOLVED_MAX and len(value) <= 64:
+                _RESOLVED[value] = resolved
     else:
         resolved = _STR
     construct = _CONSTRUCT.get(resolved)

@@ -1,9 +1,11 @@
 """allowedPattern regular expressions: compiled once per document and within a budget, and
 searched with a time limit.
 
-SSM's patterns are Java regular expressions, so they are compiled with the `regex` package
-rather than Python's `re`: it reads more of Java's syntax (possessive quantifiers, atomic groups,
-`\\p{...}` classes) and, above all, a search takes a `timeout`. A pattern written to backtrack,
+SSM's patterns are Java regular expressions: java_regex.py rewrites the parts of Java's syntax that
+mean something else in the `regex` package (POSIX classes, `\\Q...\\E`, set intersection, ASCII
+`\\w`), and the result is compiled with `regex` rather than Python's `re`: it reads the rest of
+Java's syntax (possessive quantifiers, atomic groups, `\\p{...}` properties) and, above all, a
+search takes a `timeout`. A pattern written to backtrack,
 `^(a|aa)+$` against a long run of `a`s that ends in a `b`, takes time that grows exponentially
 with the value's length in either engine, and `re` cannot be stopped; with `regex` a search gives
 up after SEARCH_SECONDS, and a document gets DOCUMENT_SECONDS of searching in all, so that no
@@ -19,8 +21,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
+
+from .java_regex import compile_java
 
 LONGEST = 10_000  # characters of one pattern
 BUDGET = 200_000  # characters of distinct patterns per document
@@ -28,16 +33,18 @@ SEARCH_SECONDS = 0.1  # one search of one value
 DOCUMENT_SECONDS = 0.5  # every search of one document
 
 
-@dataclass
+@dataclass(frozen=True)
 class Compiled:
     pattern: regex.Pattern | None = None  # None when the pattern is invalid or was not compiled
     error: str | None = None  # why it is invalid
 
 
+@lru_cache(maxsize=1024)
 def compile_pattern(text: str) -> Compiled:
-    """`text` compiled, or why it cannot be."""
+    """`text` (Java syntax) compiled, or why it cannot be. Cached: runbooks repeat the same
+    patterns (a role ARN's, an instance ID's), and translating and compiling is Python code."""
     try:
-        return Compiled(regex.compile(text))
+        return Compiled(compile_java(text))
     except regex.error as exc:
         return Compiled(error=str(exc))
     except RecursionError:

@@ -15,7 +15,11 @@ from typing import Any, Iterator
 
 from .positions import Path
 
-REFERENCE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+# What stands between the braces is a name: a parameter, step.Output, variable:X, global:X or
+# ssm:/path. Other text in double braces (`{{{}}}` in a CloudFormation template body, a template
+# language in a script) is not a reference; SSM passes it on as it is, and AWS's own runbooks
+# carry such text in steps that run.
+REFERENCE = re.compile(r"\{\{\s*([A-Za-z0-9_][\w.:/\-]*)\s*\}\}")
 # Left by a build step that was never run, e.g. %%SCRIPT=remediate.py%% or %%ROLE=...%%.
 BUILD_PLACEHOLDER = re.compile(r"%%[A-Za-z_][A-Za-z0-9_]*(=[^%\s]*)?%%")
 
@@ -97,3 +101,32 @@ def strings_in(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
             stack.extend((here + (k,), v) for k, v in reversed(list(item.items())))
         elif isinstance(item, list):
             stack.extend((here + (i,), v) for i, v in reversed(list(enumerate(item))))
+
+
+def strings_containing(value: Any, path: Path, needle: str) -> list[tuple[Path, str]]:
+    """The strings inside a value (mapping keys excluded) that contain `needle`, with their
+    paths, in document order. A path is built only for a string that has the needle: most
+    strings of a large runbook have none, and building every path was most of the work."""
+    found: list[tuple[Path, str]] = []
+    trail: list = []
+
+    def walk(item: Any) -> None:
+        if isinstance(item, str):
+            if needle in item:
+                found.append((path + tuple(trail), item))
+            return
+        if isinstance(item, dict):
+            pairs = item.items()
+        elif isinstance(item, list):
+            pairs = enumerate(item)
+        else:
+            return
+        for key, child in pairs:
+            if isinstance(child, str) and needle not in child:
+                continue
+            trail.append(key)
+            walk(child)
+            trail.pop()
+
+    walk(value)  # recursion is bounded: the parser refuses documents nested over 200 levels
+    return found

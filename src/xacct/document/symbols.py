@@ -9,7 +9,7 @@ from functools import cached_property
 from ..actions import ACTIONS
 from .model import Document, Step
 from .positions import Path
-from .references import SYSTEM_VARIABLES, Reference, references_in, strings_in
+from .references import SYSTEM_VARIABLES, Reference, references_in, strings_containing
 from .types import value_type
 
 
@@ -94,11 +94,11 @@ def _step_references(doc: Document) -> list[tuple[Step | None, Path, Reference]]
     if isinstance(doc.assume_role, str):
         result.extend((None, ("assumeRole",), ref) for ref in references_in(doc.assume_role))
     for step in doc.all_steps():
-        for key, value in step.inputs.items():
-            if key == "Script" and step.action == "aws:executeScript":
-                continue
-            if key == "Steps" and step.action == "aws:loop":
-                continue  # nested steps are visited as steps of their own
-            for path, text in strings_in(value, step.path + ("inputs", key)):
-                result.extend((step, path, ref) for ref in references_in(text))
+        inputs = step.inputs
+        skipped = "Script" if step.action == "aws:executeScript" else "Steps" if step.action == "aws:loop" else None
+        if skipped in inputs:  # nested steps are visited as steps of their own
+            inputs = {key: value for key, value in inputs.items() if key != skipped}
+        for path, text in strings_containing(inputs, step.path + ("inputs",), "{{"):
+            for ref in references_in(text):
+                result.append((step, path, ref))
     return result

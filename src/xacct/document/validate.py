@@ -41,8 +41,9 @@ def check_source(source: Source) -> list[Finding]:
             findings.append(_internal_error(source.path, f"{prefix}internal error in rule {rule.id}", exc))
         for issue in issues:
             mark = source.positions.of(issue.path, key=issue.at_key)
+            rule_id = rule.id_of(issue)
             findings.append(
-                Finding(source.path, mark.line, mark.column, rule.id, severity_of(rule.id), prefix + issue.message)
+                Finding(source.path, mark.line, mark.column, rule_id, severity_of(rule_id), prefix + issue.message)
             )
     return findings
 

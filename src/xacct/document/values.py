@@ -57,3 +57,14 @@ def fits(value: Any, wanted: str) -> bool:
     if wanted == "StringMap":
         return isinstance(value, dict)
     return True
+
+
+def whole_number(value) -> int | None:
+    """A whole number written as one or as a string of digits (`timeoutSeconds: "600"`, which
+    runbooks AWS publishes carry and SSM runs), or None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    if text.isascii() and text.isdigit() and len(text) <= 18:  # no seconds count needs more digits
+        return int(text)
+    return None

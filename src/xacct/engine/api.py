@@ -43,6 +43,7 @@ def call_api(call: StepCall, service: str, api: str, params: dict[str, Any], *, 
     from botocore import xform_name
     from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
+    service = service.lower()  # `Service: EC2` runs in SSM: AWS's own runbooks write it so
     if models.service_model(service) is None:
         raise StepFailed(f"Unknown service {service!r}.", retriable=False)
     operation = models.operation_name(service, api)

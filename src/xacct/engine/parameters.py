@@ -74,7 +74,7 @@ def convert(param: Parameter, raw: Any) -> Any:
 
 @lru_cache(maxsize=256)
 def _compiled(pattern: str):
-    """The pattern compiled as validation compiles it (the `regex` package, Java-like syntax, a
+    """The pattern compiled as validation compiles it (Java syntax translated for the `regex` package, a
     search with a time limit: document/patterns.py), or None when it cannot be."""
     return compile_pattern(pattern).pattern
 
@@ -134,12 +134,17 @@ def resolve_parameters(doc: Document, given: dict[str, Any],
         if raw is None:
             raw = "" if value_type(param.type) == "String" else []
         value = convert(param, raw)
-        check_constraints(param, value)
+        if name in given:
+            # SSM checks the values an execution is given; AWS's own runbooks give optional
+            # parameters a default ('') that their allowedPattern refuses, and they run.
+            check_constraints(param, value)
         values[name] = value
     return values
 
 
 def _from_store(text: str, parameter_store: Callable[[str], str]) -> str:
+    """A Parameter Store reference's value. Other references in a default (a system variable, as
+    in some of AWS's own runbooks) stay as they are written: SSM documents no resolution there."""
     if not text.startswith("ssm:"):
-        raise _reject(f"A default may reference only Parameter Store values, not {{{{{text}}}}}.")
+        return "{{" + text + "}}"
     return parameter_store(text[len("ssm:"):])

@@ -18,6 +18,7 @@ from ..actions import ACTIONS, handler_for
 from ..cloud import Cloud
 from ..credentials import Credentials
 from ..document.model import Document, Step
+from ..document.values import whole_number
 from ..store import Store
 from . import status as S
 from .call import StepCall, StepResult
@@ -155,11 +156,21 @@ def run(execution: Execution) -> str:
     return finish(execution, final, failure)
 
 
-def run_steps(execution: Execution, steps: list[Step]) -> tuple[str, str | None]:
-    """Run a list of steps (the main steps, or a loop's); return (status, failure message)."""
+def run_steps(execution: Execution, steps: list[Step], leaving: dict | None = None) -> tuple[str, str | None]:
+    """Run a list of steps (the main steps, or a loop's); return (status, failure message).
+
+    A loop passes `leaving`: a jump from its steps to a step that is not among them (a step
+    around the loop) ends the list there, and the target is left in `leaving["to"]` for the loop
+    to go on at, as SSM does ("aws:loop – Iterate over steps in an automation")."""
     by_name = {s.name: i for i, s in enumerate(steps) if s.name}
     index: int | None = 0
     final, failure = S.SUCCESS, None
+
+    def goto(name: str | None) -> int | None:
+        if name is not None and name not in by_name and leaving is not None:
+            leaving["to"] = name
+        return by_name.get(name) if name is not None else None
+
     while index is not None and index < len(steps):
         step = steps[index]
         if execution.cancelled():
@@ -171,9 +182,9 @@ def run_steps(execution: Execution, steps: list[Step]) -> tuple[str, str | None]
         following = index + 1 if index + 1 < len(steps) else None
         if outcome.status == S.SUCCESS:
             if outcome.next_step:
-                index = by_name.get(outcome.next_step)
+                index = goto(outcome.next_step)
             elif isinstance(step.next_step, str):
-                index = by_name.get(step.next_step)
+                index = goto(step.next_step)
             elif _is_true(step.is_end):
                 index = None
             else:
@@ -183,9 +194,9 @@ def run_steps(execution: Execution, steps: list[Step]) -> tuple[str, str | None]
             final, failure = outcome.status, outcome.failure
         on_failure = step.on_failure if isinstance(step.on_failure, str) else "Abort"
         if on_failure.startswith("step:"):
-            index = by_name.get(on_failure[len("step:"):])
+            index = goto(on_failure[len("step:"):])
         elif on_failure == "Continue" and not _is_true(step.is_end):
-            index = by_name.get(step.next_step) if isinstance(step.next_step, str) else following
+            index = goto(step.next_step) if isinstance(step.next_step, str) else following
         else:
             index = None
     return final, failure
@@ -228,6 +239,8 @@ def run_step(execution: Execution, step: Step, *, limit: float | None = None) ->
         inputs.update({k: step.inputs[k] for k in deferred if k in step.inputs})
     except UnresolvedReference as exc:
         return _step_failed(execution, step, {}, failure_text(step, f"Unable to resolve {exc}"))
+    if spec is not None:
+        inputs = spec.with_single_items(inputs)
     store.append(execution.id, "StepStarted", step.name,
                  {"Inputs": encode_inputs(inputs), "Action": step.action})
     if spec is None or handler is None:
@@ -236,11 +249,12 @@ def run_step(execution: Execution, step: Step, *, limit: float | None = None) ->
         why = (f"{step.action} is an undocumented action internal to AWS; it runs only inside AWS"
                if step.action in INTERNAL_ACTIONS else f"{step.action} is not a documented Automation action")
         return _step_failed(execution, step, inputs, failure_text(step, why))
-    timeout = step.timeout_seconds if isinstance(step.timeout_seconds, int) else spec.default_timeout_seconds
+    # "600" as well as 600: runbooks AWS publishes write timeoutSeconds as a string, and they run.
+    timeout = whole_number(step.timeout_seconds) or spec.default_timeout_seconds
     if limit is not None:
         timeout = min(timeout, limit) if timeout else limit
     deadline = time.monotonic() + timeout if timeout else None
-    attempts = step.max_attempts if isinstance(step.max_attempts, int) and step.max_attempts > 0 else 1
+    attempts = whole_number(step.max_attempts) or 1
     failure = ""
     for attempt in range(1, attempts + 1):
         call = StepCall(step, inputs, execution, deadline)

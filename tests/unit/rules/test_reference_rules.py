@@ -51,7 +51,13 @@ CASES = [
     Case("E4001", "system-and-variables", tag("{{global:REGION}}-{{ automation:EXECUTION_ID }}-{{ variable:v }}",
                                               ) .replace('schemaVersion: "0.3"\n',
                                                          'schemaVersion: "0.3"\nvariables:\n  v: {type: String}\n'), False),
-    Case("E4002", "script-placeholder", tag("%%SCRIPT=run.py%%"), True),
+    Case("E4002", "script-placeholder", runbook(dedent("""
+        - name: fix
+          action: aws:executeScript
+          inputs: {Runtime: python3.11, Handler: handler, Script: '%%SCRIPT=fix.py%%'}
+        """)), True),
+    Case("W4002", "tag-placeholder", tag("%%ROLE=run%%"), True),
+    Case("E4002", "tag-placeholder-is-no-error", tag("%%ROLE=run%%"), False),
     Case("E4002", "percent-in-text", tag("100% done"), False),
     Case("W4003", "later-step", runbook(dedent("""
         - name: first
@@ -76,10 +82,20 @@ CASES = [
           inputs: {DocumentName: AWS-RunShellScript, InstanceIds: ['{{ RESOURCE_ID }}']}
         """)), False),
     Case("E5001", "seed-002-pitfall", runbook(share("{{ makeImage.Output }}"), "InstanceId: {type: String}"), True),
-    Case("E5001", "list-parameter-for-string", runbook(dedent("""
+    Case("W5001", "list-parameter-for-built-in-string", runbook(dedent("""
         - name: del
           action: aws:deleteImage
           inputs: {ImageId: '{{ Images }}'}
+        """), "Images: {type: StringList}"), True),
+    Case("E5001", "list-parameter-for-built-in-string-is-no-error", runbook(dedent("""
+        - name: del
+          action: aws:deleteImage
+          inputs: {ImageId: '{{ Images }}'}
+        """), "Images: {type: StringList}"), False),
+    Case("E5001", "list-parameter-for-api-string", runbook(dedent("""
+        - name: describe
+          action: aws:executeAwsApi
+          inputs: {Service: ec2, Api: DeregisterImage, ImageId: '{{ Images }}'}
         """), "Images: {type: StringList}"), True),
     Case("E5001", "list-inside-list", runbook(dedent("""
         - name: stop
@@ -97,6 +113,18 @@ CASES = [
           action: aws:executeAwsApi
           inputs: {Service: ec2, Api: StopInstances, InstanceIds: ['{{ Id }}']}
         """), "Id: {type: String}"), False),
+    Case("W4001", "system-variable-in-default", tag("{{ P }}", "P: {type: String, default: '{{ automation:EXECUTION_ID }}'}"),
+         True),
+    Case("E4001", "system-variable-in-default-is-no-error",
+         tag("{{ P }}", "P: {type: String, default: '{{ automation:EXECUTION_ID }}'}"), False),
+    Case("W4001", "parameter-store-in-default", tag("{{ P }}", "P: {type: String, default: '{{ ssm:/team/name }}'}"), False),
+    Case("E4001", "triple-braces-are-text", tag("{{{}}}"), False),
+    Case("W4002", "percent-in-text", tag("100% done"), False),
+    Case("W5001", "list-inside-list", runbook(dedent("""
+        - name: stop
+          action: aws:changeInstanceState
+          inputs: {InstanceIds: ['{{ Ids }}'], DesiredState: stopped}
+        """), "Ids: {type: StringList}"), False),
 ]
 
 

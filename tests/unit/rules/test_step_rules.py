@@ -41,12 +41,16 @@ CASES = [
     Case("E2003", "internal", runbook("- {name: a, action: 'aws:shareSQLMedia', inputs: {}}"), True),
     Case("E2003", "missing", runbook("- {name: a, inputs: {}}"), True),
     Case("E2003", "documented", runbook(SLEEP), False),
-    Case("E2004", "unknown-property", runbook(SLEEP + "  retries: 3\n"), True),
+    Case("W2004", "unknown-property", runbook(SLEEP + "  retries: 3\n"), True),
     Case("E2004", "no-inputs", runbook("- {name: a, action: 'aws:sleep'}"), True),
     Case("E2004", "pause-without-inputs", runbook("- {name: a, action: 'aws:pause'}"), False),
     Case("E2005", "zero-attempts", runbook(SLEEP + "  maxAttempts: 0\n"), True),
     Case("E2005", "timeout-text", runbook(SLEEP + "  timeoutSeconds: soon\n"), True),
-    Case("E2005", "script-timeout-over-600", script(edit=lambda t: t.replace("  inputs:", "  timeoutSeconds: 900\n  inputs:")), True),
+    Case("W2005", "script-timeout-over-600", script(edit=lambda t: t.replace("  inputs:", "  timeoutSeconds: 900\n  inputs:")), True),
+    Case("E2005", "script-timeout-over-600-is-no-error",
+         script(edit=lambda t: t.replace("  inputs:", "  timeoutSeconds: 900\n  inputs:")), False),
+    Case("E2005", "timeout-as-string", runbook(SLEEP + "  timeoutSeconds: '600'\n"), False),
+    Case("E2005", "timeout-as-negative-string", runbook(SLEEP + "  timeoutSeconds: '-5'\n"), True),
     Case("E2005", "on-failure", runbook(SLEEP + "  onFailure: Retry\n"), True),
     Case("E2005", "on-cancel-continue", runbook(SLEEP + "  onCancel: Continue\n"), True),
     Case("E2005", "on-cancel-on-loop", runbook("""
@@ -63,10 +67,10 @@ CASES = [
     Case("E2006", "one-of", runbook("- {name: a, action: 'aws:sleep', inputs: {}}"), True),
     Case("E2006", "run-command-targets", runbook("- {name: a, action: 'aws:runCommand', inputs: {DocumentName: X}}"), True),
     Case("E2006", "complete", runbook("- {name: a, action: 'aws:createImage', inputs: {InstanceId: i-1, ImageName: n}}"), False),
-    Case("E2007", "unknown", runbook("- {name: a, action: 'aws:sleep', inputs: {Duration: PT1S, Seconds: 3}}"), True),
-    Case("E2007", "api-parameter-of-wrapped-operation", runbook(
+    Case("W2007", "unknown", runbook("- {name: a, action: 'aws:sleep', inputs: {Duration: PT1S, Seconds: 3}}"), True),
+    Case("W2007", "api-parameter-of-wrapped-operation", runbook(
         "- {name: a, action: 'aws:runInstances', inputs: {ImageId: ami-1, Foo: 1}}"), True),
-    Case("E2007", "wrapped-operation-parameter", runbook(
+    Case("W2007", "wrapped-operation-parameter", runbook(
         "- {name: a, action: 'aws:runInstances', inputs: {ImageId: ami-1, UserData: eA==, HibernationOptions: {}}}"), False),
     Case("E2008", "both", runbook("""
         - name: s
@@ -91,16 +95,19 @@ CASES = [
     Case("E2010", "bad-type", script(edit=lambda t: t.replace("Type: String", "Type: Number")), True),
     Case("E2010", "not-a-list", runbook(SLEEP + "  outputs: {Name: a}\n"), True),
     Case("E2010", "well-formed", script(), False),
-    Case("E2011", "bad-jsonpath", script(selector="'$.Payload[['"), True),
-    Case("E2011", "script-outside-payload", script(selector="$.First"), True),
-    Case("E2011", "property-selector", runbook("""
+    Case("W2011", "bad-jsonpath", script(selector="'$.Payload[['"), True),
+    Case("W2011", "script-outside-payload", script(selector="$.First"), True),
+    Case("W2011", "property-selector", runbook("""
         - name: a
           action: aws:assertAwsResourceProperty
           inputs: {Service: ec2, Api: DescribeImages, PropertySelector: '$.Images[', DesiredValues: [x]}
         """), True),
-    Case("E2011", "valid", script(selector="'$.Payload.items[0].id'"), False),
-    Case("E2011", "whole-response", script(selector="$"), False),
-    Case("E2012", "retired", script(runtime="python3.6"), True),
+    Case("W2011", "valid", script(selector="'$.Payload.items[0].id'"), False),
+    Case("W2011", "whole-response", script(selector="$"), False),
+    Case("E2012", "retired-python3.6", script(runtime="python3.6"), True),
+    Case("E2012", "retired-python3.8", script(runtime="python3.8"), True),
+    Case("W2012", "deprecated", script(runtime="python3.9"), True),
+    Case("E2012", "deprecated-is-no-error", script(runtime="python3.9"), False),
     Case("E2012", "unknown", script(runtime="ruby3.2"), True),
     Case("E2012", "no-handler", script(edit=lambda t: t.replace("    Handler: handler\n", "")), True),
     Case("E2012", "attachment-undeclared", script(edit=lambda t: t.replace(
@@ -175,6 +182,14 @@ CASES = [
                                         extra="variables:\n  x: {type: String}"), True),
     Case("E2016", "valid", runbook("- {name: u, action: 'aws:updateVariable', inputs: {Name: 'variable:x', Value: 2}}",
                                    extra="variables:\n  x: {type: Integer, default: 1}"), False),
+    # Doubtful halves: reported as warnings, never as errors (docs/decisions/0015).
+    Case("W2004", "known-properties", runbook(SLEEP + "  maxAttempts: 2\n"), False),
+    Case("W2005", "script-timeout-at-600", script(edit=lambda t: t.replace("  inputs:", "  timeoutSeconds: 600\n  inputs:")),
+         False),
+    Case("W2010", "output-without-type", script(edit=lambda t: t.replace(", Type: String}", "}")), True),
+    Case("E2010", "output-without-type-is-no-error", script(edit=lambda t: t.replace(", Type: String}", "}")), False),
+    Case("W2010", "output-with-type", script(), False),
+    Case("W2012", "current-runtime", script(runtime="python3.11"), False),
 ]
 
 

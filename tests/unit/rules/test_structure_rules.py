@@ -17,9 +17,9 @@ CASES = [
     Case("E0012", "outputs-not-strings", runbook(SLEEP, extra="outputs: [{a: 1}]"), True),
     Case("E0012", "well-formed", runbook(SLEEP, extra="description: fine\nassumeRole: '{{ Role }}'",
                                          parameters="Role: {type: String}"), False),
-    Case("E0013", "unknown-element", runbook(SLEEP, extra="templateBody: x"), True),
-    Case("E0013", "typo", runbook(SLEEP, extra="paramters: {}"), True),
-    Case("E0013", "known-elements", runbook(SLEEP, extra="files: {}\nvariables: {}\noutputs: []"), False),
+    Case("W0013", "unknown-element", runbook(SLEEP, extra="templateBody: x"), True),
+    Case("W0013", "typo", runbook(SLEEP, extra="paramters: {}"), True),
+    Case("W0013", "known-elements", runbook(SLEEP, extra="files: {}\nvariables: {}\noutputs: []"), False),
 ]
 
 

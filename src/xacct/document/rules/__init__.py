@@ -84,20 +84,29 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+RULES_BY_ID.update({rule.warning_id: rule for rule in RULES if rule.warning_id})
 
 # Findings made while loading a file, before any rule runs; listed so IDs stay unique and documented.
 LOAD_FINDINGS = {
     "E0001": "the file is valid YAML or JSON text",
     "E0002": "the file is of a size a runbook can have",
-    "E0003": "no key appears twice in a mapping",
+    "W0003": "no key appears twice in a mapping (the last one wins; AWS does not document that SSM refuses it)",
     "E0004": "the file is within xacct's limits: nesting depth, values once aliases are expanded, "
              "characters of a number",
     "W0005": "a template's runbook content is literal, so it can be checked",
 }
 
+USER_GUIDE = "https://docs.aws.amazon.com/systems-manager/latest/userguide/"
+# The AWS pages behind the load errors: SSM reads YAML or JSON of at most 64 KB ("Quotas": Maximum
+# size of a document), and runs only what it can read.
+LOAD_SOURCES = {
+    "E0001": USER_GUIDE + "documents-syntax-data-elements-parameters.html",
+    "E0002": "https://docs.aws.amazon.com/general/latest/gr/ssm.html",
+}
+
 
 def _check_unique() -> None:
-    ids = [rule.id for rule in RULES] + list(LOAD_FINDINGS)
+    ids = [rule.id for rule in RULES] + [rule.warning_id for rule in RULES if rule.warning_id] + list(LOAD_FINDINGS)
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:
         raise RuntimeError(f"rule IDs used twice: {sorted(duplicates)}")
@@ -105,4 +114,4 @@ def _check_unique() -> None:
 
 _check_unique()
 
-__all__ = ["RULES", "RULES_BY_ID", "LOAD_FINDINGS", "Issue", "Rule"]
+__all__ = ["RULES", "RULES_BY_ID", "LOAD_FINDINGS", "LOAD_SOURCES", "Issue", "Rule"]

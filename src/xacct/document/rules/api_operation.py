@@ -8,9 +8,10 @@ from .base import Issue, Rule
 
 class ApiOperation(Rule):
     """`Api` names an operation of the service, in any casing runbooks use: ModifyImageAttribute,
-    modify_image_attribute, modifyImageAttribute or modify-image-attribute."""
+    modify_image_attribute, modifyImageAttribute or modify-image-attribute. A warning: botocore's
+    models change, and an operation this version lacks may be right."""
 
-    id = "E6002"
+    id = "W6002"
     summary = "API steps name a known operation"
     blocks_creation = False
 
@@ -21,8 +22,9 @@ class ApiOperation(Rule):
             service, api = step.inputs.get("Service"), step.inputs.get("Api")
             if not spec or not spec.calls_any_api or not isinstance(service, str) or not isinstance(api, str):
                 continue
-            if is_dynamic(service) or is_dynamic(api) or models.service_model(service) is None:
+            if is_dynamic(service) or is_dynamic(api) or models.service_model(service.lower()) is None:
                 continue
+            service = service.lower()
             if models.operation_name(service, api) is None:
                 names = models.service_model(service).operation_names
                 close = hints.close(api, names)

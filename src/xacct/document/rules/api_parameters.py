@@ -7,9 +7,10 @@ from .base import Issue, Rule
 
 class ApiParameters(Rule):
     """The inputs passed to the operation are its parameters, spelled as botocore spells them
-    (PascalCase for most services, camelCase for some), and its required parameters are given."""
+    (PascalCase for most services, camelCase for some), and its required parameters are given.
+    A warning: botocore's models change, and a parameter this version lacks may be right."""
 
-    id = "E6003"
+    id = "W6003"
     summary = "API parameters exist and required ones are given"
     blocks_creation = False
 

@@ -8,6 +8,7 @@ class BranchChoices(Rule):
 
     id = "E2013"
     summary = "branch choices are well formed"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-branch.html"
 
     def check(self, doc: Document):
         for step in doc.all_steps():

@@ -12,6 +12,7 @@ class CancelTarget(Rule):
 
     id = "E3002"
     summary = "onCancel moves only to allowed actions"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html"
 
     def check(self, doc: Document):
         by_name = {s.name: s for s in doc.all_steps() if s.name}

@@ -7,6 +7,7 @@ class DuplicateStepName(Rule):
 
     id = "E2002"
     summary = "step names are unique"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html"
 
     def check(self, doc: Document):
         seen: dict[str, tuple] = {}

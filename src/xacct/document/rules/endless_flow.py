@@ -12,6 +12,7 @@ class EndlessFlow(Rule):
 
     id = "E3004"
     summary = "no step loops forever"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html"
     blocks_creation = False
 
     def check(self, doc: Document):

@@ -9,6 +9,7 @@ class ExclusiveInputs(Rule):
 
     id = "E2008"
     summary = "inputs that exclude each other are not given together"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html"
 
     def check(self, doc: Document):
         for step in doc.all_steps():

@@ -10,6 +10,7 @@ class InputValue(Rule):
 
     id = "E2009"
     summary = "input values have the declared type"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html"
 
     def check(self, doc: Document):
         for step in doc.all_steps():

@@ -10,6 +10,7 @@ class KnownAction(Rule):
 
     id = "E2003"
     summary = "steps use a documented action"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html"
 
     def check(self, doc: Document):
         for step in doc.all_steps():

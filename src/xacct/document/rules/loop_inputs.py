@@ -11,6 +11,7 @@ class LoopInputs(Rule):
 
     id = "E2014"
     summary = "loops are bounded and well formed"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-loop.html"
 
     def check(self, doc: Document):
         for step in doc.all_steps():

@@ -11,9 +11,10 @@ VARIABLE_ATTRIBUTES = ("type", "default", "description")
 
 
 class ParameterAttribute(Rule):
-    """Parameters and variables carry only the documented attributes."""
+    """Parameters and variables carry only the documented attributes ("Data elements and
+    parameters"). A warning: AWS does not document that SSM refuses others."""
 
-    id = "E1002"
+    id = "W1002"
     summary = "no unknown parameter attributes"
 
     def check(self, doc: Document):

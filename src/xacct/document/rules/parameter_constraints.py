@@ -7,11 +7,16 @@ LIST_TYPES = ("StringList", "MapList")
 
 
 class ParameterConstraints(Rule):
-    """Constraints are well formed: allowedPattern compiles, allowedValues is a list, the
-    item and length limits are whole numbers that fit the type and each other."""
+    """Constraints are well formed: allowedValues is a list, the item and length limits are whole
+    numbers that fit the type and each other ("Data elements and parameters"). An allowedPattern
+    is a Java regular expression, read through a translation (java_regex.py); one that does not
+    compile even so is a warning (W1003), since xacct's reading of Java's syntax may fall short."""
 
     id = "E1003"
     summary = "parameter constraints are well formed"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html"
+    warning_id = "W1003"
+    warning_summary = "allowedPattern is a regular expression Java can compile"
 
     def check(self, doc: Document):
         for p in doc.parameters.values():
@@ -26,7 +31,8 @@ class ParameterConstraints(Rule):
                 else:
                     error = doc.derived(Patterns.of).compile(pattern).error
                     if error:
-                        yield Issue(p.path + ("allowedPattern",), f"allowedPattern is not a valid regular expression: {error}")
+                        yield Issue(p.path + ("allowedPattern",), f"allowedPattern is not a valid regular expression: {error}",
+                                    doubtful=True)
             if "allowedValues" in raw and not isinstance(raw["allowedValues"], list):
                 yield Issue(p.path + ("allowedValues",), "allowedValues must be a list")
             for low, high, fits_types in (("minItems", "maxItems", LIST_TYPES), ("minChars", "maxChars", ("String",))):

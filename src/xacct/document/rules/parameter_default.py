@@ -68,10 +68,12 @@ def pattern_checks(p: Parameter, items: list, patterns: Patterns):
 
 
 class ParameterDefault(Rule):
-    """A default must satisfy its own parameter: its type, allowedValues, allowedPattern and the
-    item and length limits. (A Parameter Store reference `{{ssm:...}}` is resolved at run time.)"""
+    """A default should satisfy its own parameter: its type, allowedValues, allowedPattern and the
+    item and length limits. (A Parameter Store reference `{{ssm:...}}` is resolved at run time.)
+    A warning: SSM checks the values an execution is given, not the defaults, and AWS's own
+    runbooks give optional parameters a default of '' that their allowedPattern refuses."""
 
-    id = "E1004"
+    id = "W1004"
     summary = "defaults satisfy their own constraints"
 
     def check(self, doc: Document):

@@ -10,6 +10,7 @@ class ParameterType(Rule):
 
     id = "E1001"
     summary = "parameters have a known type"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html"
 
     def check(self, doc: Document):
         for param in doc.parameters.values():

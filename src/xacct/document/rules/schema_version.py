@@ -8,6 +8,7 @@ class SchemaVersion(Rule):
 
     id = "E0010"
     summary = "schemaVersion is '0.3'"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html"
 
     def check(self, doc: Document):
         if not isinstance(doc.content, dict):

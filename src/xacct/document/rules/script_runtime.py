@@ -4,13 +4,25 @@ from ..values import is_dynamic
 from .base import Issue, Rule
 
 
+# The page's notice: runbooks with aws:executeScript steps on these runtimes can no longer be
+# created or updated from 2024-12-04, nor run from 2025-02-18 (the notice stands on the Japanese
+# page, https://docs.aws.amazon.com/ja_jp/systems-manager/latest/userguide/automation-action-executeScript.html).
+REFUSED_RUNTIMES = ("python3.6", "python3.7", "python3.8")
+
+
 class ScriptRuntime(Rule):
-    """aws:executeScript runs a supported runtime: a Python script names its Handler, a
+    """aws:executeScript runs a runtime the page lists: a Python script names its Handler, a
     PowerShell script is inline, and an Attachment is declared under `files`
-    ("aws:executeScript – Run a script")."""
+    ("aws:executeScript – Run a script"). python3.6, python3.7 and python3.8 are errors: SSM no
+    longer creates, updates or runs such steps (since 2024-12-04 and 2025-02-18). Other retired
+    runtimes (python3.9, PowerShell Core 6.0, PowerShell 7.0) are warnings (W2012): AWS has
+    announced no date after which they fail."""
 
     id = "E2012"
     summary = "scripts use a supported runtime and entry point"
+    source = "https://docs.aws.amazon.com/ja_jp/systems-manager/latest/userguide/automation-action-executeScript.html"
+    warning_id = "W2012"
+    warning_summary = "scripts use a runtime AWS still supports"
 
     def check(self, doc: Document):
         for step in doc.all_steps():
@@ -21,9 +33,13 @@ class ScriptRuntime(Rule):
             where = step.path + ("inputs",)
             if not isinstance(runtime, str) or is_dynamic(runtime):
                 continue
-            if runtime in RETIRED_RUNTIMES:
-                yield Issue(where + ("Runtime",), f"runtime {runtime} is retired: AWS no longer creates or runs "
-                                                  f"such steps; use {PYTHON_RUNTIMES[1]}")
+            if runtime in REFUSED_RUNTIMES:
+                yield Issue(where + ("Runtime",), f"runtime {runtime} is retired: SSM no longer creates, updates "
+                                                  f"or runs such steps (since 2024-12-04 and 2025-02-18); use "
+                                                  f"{PYTHON_RUNTIMES[1]}")
+            elif runtime in RETIRED_RUNTIMES:
+                yield Issue(where + ("Runtime",), f"runtime {runtime} is deprecated; use {PYTHON_RUNTIMES[1]}",
+                            doubtful=True)
             elif runtime in PYTHON_RUNTIMES:
                 if "Handler" not in inputs:
                     yield Issue(where, f"a {runtime} script needs a Handler", at_key=True)

@@ -13,9 +13,10 @@ _selector_error = lru_cache(maxsize=4096)(selector_error)
 
 class Selector(Rule):
     """Output selectors and PropertySelector inputs are valid JSONPath; an aws:executeScript
-    output selects from what the script returned, under $.Payload (or the whole `$`)."""
+    output selects from what the script returned, under $.Payload (or the whole `$`). A warning:
+    AWS does not document that a selector that selects nothing fails the step."""
 
-    id = "E2011"
+    id = "W2011"
     summary = "selectors are valid JSONPath"
     blocks_creation = False
 

@@ -26,6 +26,7 @@ class SleepTime(Rule):
 
     id = "E2015"
     summary = "sleep durations and timestamps are ISO 8601"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-sleep.html"
 
     def check(self, doc: Document):
         for step in doc.all_steps():

@@ -12,6 +12,7 @@ class StepName(Rule):
 
     id = "E2001"
     summary = "steps have valid names"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html"
 
     def check(self, doc: Document):
         for step in doc.all_steps():

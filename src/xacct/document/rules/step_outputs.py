@@ -5,10 +5,15 @@ from .base import Issue, Rule
 
 class StepOutputs(Rule):
     """Step outputs are a list of {Name, Selector, Type}; Type is String, Integer, Boolean,
-    StringList, StringMap or MapList; names are unique within the step."""
+    StringList, StringMap or MapList; names are unique within the step ("Working with inputs and
+    outputs"). An output without Type, or with a property the page does not list, is a warning
+    (W2010): runbooks AWS publishes have such outputs."""
 
     id = "E2010"
     summary = "step outputs are well formed"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-outputs-inputs.html"
+    warning_id = "W2010"
+    warning_summary = "step outputs declare a Type and nothing else"
 
     def check(self, doc: Document):
         for step in doc.all_steps():
@@ -27,10 +32,10 @@ class StepOutputs(Rule):
                     continue
                 for key in ("Name", "Selector", "Type"):
                     if key not in output:
-                        yield Issue(where, f"output has no {key}")
+                        yield Issue(where, f"output has no {key}", doubtful=key == "Type")
                 for key in output:
                     if key not in ("Name", "Selector", "Type"):
-                        yield Issue(where + (key,), f"unknown output property '{key}'", at_key=True)
+                        yield Issue(where + (key,), f"unknown output property '{key}'", at_key=True, doubtful=True)
                 kind = output.get("Type")
                 if kind is not None and kind not in VALUE_TYPES:
                     yield Issue(where + ("Type",), f"output type '{kind}' is not one of {', '.join(VALUE_TYPES)}")

@@ -1,20 +1,22 @@
 from ...actions import ACTIONS
 from ..model import Document, Step
-from ..values import is_intrinsic
+from ..values import is_intrinsic, whole_number
 from .base import Issue, Rule
 
 
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 class StepPropertyValue(Rule):
-    """Step properties have the documented values: maxAttempts and timeoutSeconds are positive
-    whole numbers (within the action's limit), onFailure is Abort, Continue or step:NAME,
-    onCancel is Abort or step:NAME where the action allows it, isEnd and isCritical are booleans."""
+    """Step properties have the documented values ("Properties shared by all actions"):
+    maxAttempts and timeoutSeconds are positive whole numbers (a string of digits is taken as its
+    number), onFailure is Abort, Continue or step:NAME, onCancel is Abort or step:NAME where the
+    action allows it, isEnd and isCritical are booleans. A timeoutSeconds over the limit an action's
+    page gives is a warning (W2005): runbooks AWS publishes exceed it and run, the step being cut
+    at the limit."""
 
     id = "E2005"
     summary = "step properties have valid values"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html"
+    warning_id = "W2005"
+    warning_summary = "timeoutSeconds is within the action's limit"
 
     def check(self, doc: Document):
         for step in doc.all_steps():
@@ -25,11 +27,12 @@ class StepPropertyValue(Rule):
         for key, value in (("maxAttempts", step.max_attempts), ("timeoutSeconds", step.timeout_seconds)):
             if value is None or is_intrinsic(value):
                 continue
-            if not _whole(value) or value < 1:
+            number = whole_number(value)
+            if number is None or number < 1:
                 yield Issue(step.property_path(key), f"{key} must be a whole number of 1 or more, not {value!r}")
-            elif key == "timeoutSeconds" and spec and spec.max_timeout_seconds and value > spec.max_timeout_seconds:
-                yield Issue(step.property_path(key), f"timeoutSeconds {value} is over the {spec.max_timeout_seconds} "
-                                                     f"seconds {spec.name} allows")
+            elif key == "timeoutSeconds" and spec and spec.max_timeout_seconds and number > spec.max_timeout_seconds:
+                yield Issue(step.property_path(key), f"timeoutSeconds {number} is over the {spec.max_timeout_seconds} "
+                                                     f"seconds {spec.name} allows", doubtful=True)
         if step.on_failure is not None and not is_intrinsic(step.on_failure):
             if not (step.on_failure in ("Abort", "Continue") or _jump(step.on_failure)):
                 yield Issue(step.property_path("onFailure"),

@@ -11,6 +11,7 @@ class TargetPlaceholder(Rule):
 
     id = "E4004"
     summary = "target placeholders stay outside runbooks"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-variables.html"
 
     def check(self, doc: Document):
         for step, path, ref in step_references(doc):

@@ -11,8 +11,15 @@ SHAPES = {
     "mainSteps": list,
     "outputs": list,
     "files": dict,
+    # A change template (document type Automation.ChangeTemplate) adds these ("Working with change
+    # templates": https://docs.aws.amazon.com/systems-manager/latest/userguide/change-templates.html).
+    "templateInformation": str,
+    "executableRunBooks": list,
+    "emergencyChange": bool,
+    "autoApprovable": bool,
 }
-NAMES = {str: "a string", float: "a string", dict: "a mapping", list: "a list"}
+CHANGE_TEMPLATE_ELEMENTS = ("templateInformation", "executableRunBooks", "emergencyChange", "autoApprovable")
+NAMES = {str: "a string", float: "a string", dict: "a mapping", list: "a list", bool: "true or false"}
 
 
 class TopLevel(Rule):
@@ -21,6 +28,7 @@ class TopLevel(Rule):
 
     id = "E0012"
     summary = "top-level elements have the right shape"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html"
 
     def check(self, doc: Document):
         content = doc.content

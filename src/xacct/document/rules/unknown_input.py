@@ -8,9 +8,10 @@ from .base import Issue, Rule
 class UnknownInput(Rule):
     """Inputs are those the action documents, or parameters of the API operation the action
     wraps ("supports most CreateImage parameters"). Actions that call any API (Service and Api)
-    are checked against that operation by E6003 instead."""
+    are checked against that operation by W6003 instead. A warning: SSM accepts inputs the pages
+    do not list (aws:approve `EnhancedApprovals`, say) in runbooks AWS publishes."""
 
-    id = "E2007"
+    id = "W2007"
     summary = "no unknown inputs"
 
     def check(self, doc: Document):

@@ -6,9 +6,11 @@ from .top_level import SHAPES
 
 
 class UnknownTopLevelKey(Rule):
-    """Only the documented elements may stand at the top of a runbook; SSM refuses others."""
+    """Only the documented elements stand at the top of a runbook ("Data elements and
+    parameters"), and those of a change template (`templateInformation`, `executableRunBooks`,
+    `emergencyChange`, `autoApprovable`). A warning: AWS does not document that SSM refuses others."""
 
-    id = "E0013"
+    id = "W0013"
     summary = "no unknown top-level elements"
 
     def check(self, doc: Document):

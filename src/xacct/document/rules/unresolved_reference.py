@@ -14,10 +14,15 @@ SHOWN = 20
 class UnresolvedReference(Rule):
     """Every `{{ }}` names a parameter, a variable, an output of a step, or a system variable;
     Parameter Store references (`{{ssm:...}}`) stand only in parameter defaults; document outputs
-    name outputs of steps ("Variables you can reference in runbooks")."""
+    name outputs of steps ("Variables you can reference in runbooks"). A system variable in a
+    default (`{{automation:EXECUTION_ID}}`) is a warning (W4001): AWS's own runbooks write it there
+    and run, though the page documents only Parameter Store references in defaults."""
 
     id = "E4001"
     summary = "references resolve"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-variables.html"
+    warning_id = "W4001"
+    warning_summary = "defaults reference only Parameter Store values"
 
     def check(self, doc: Document):
         symbols = symbols_of(doc)
@@ -36,7 +41,10 @@ class UnresolvedReference(Rule):
         for param in doc.parameters.values():
             if isinstance(param.default, str):
                 for ref in references_in(param.default):
-                    if ref.kind != "parameter-store":
+                    if ref.kind == "system":
+                        yield Issue(param.path + ("default",), f"a default references {{{{{ref.text}}}}}; SSM documents "
+                                                               "only {{ssm:NAME}} there", doubtful=True)
+                    elif ref.kind != "parameter-store":
                         yield Issue(param.path + ("default",), f"a default may not reference {{{{{ref.text}}}}}; "
                                                                "only {{ssm:NAME}} is resolved there")
 

@@ -9,6 +9,7 @@ class UpdateVariable(Rule):
 
     id = "E2016"
     summary = "variable updates name a declared variable"
+    source = "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-update-variable.html"
 
     def check(self, doc: Document):
         for step in doc.all_steps():
