@@ -33,6 +33,6 @@ def test_without_conversion_step_the_type_rule_fires_at_image_id():
 
 
 def test_original_python38_runtime_is_reported_as_retired():
-    """SSM neither creates nor runs python3.8 steps since 2024-12-04 and 2025-02-18."""
+    """AWS announced that SSM would stop running python3.8 steps from 2025-02-18: a warning."""
     text = TEMPLATE.read_text().replace("Runtime: python3.11", "Runtime: python3.8")
-    assert [f.id for f in validate_text(text, "seed.yaml")] == ["E2012"]
+    assert [f.id for f in validate_text(text, "seed.yaml")] == ["W2012"]

@@ -17,9 +17,7 @@ pytestmark = pytest.mark.skipif(not FILES, reason="../shared/corpus is not there
 # step is a build placeholder (%%SCRIPT=remediate.py%%) that the upstream build replaces with the
 # file's code; left in, the step runs that text as Python and certainly fails (a SyntaxError).
 # These are build templates: AWS publishes the built runbooks (ASR-*), not these files.
-# E2012: the chaos documents' python3.6 scripts, which SSM has neither created nor run since
-# 2024-12-04 and 2025-02-18 (the aws:executeScript page).
-EXPECTED_ERRORS = {"E4002", "E2012"}
+EXPECTED_ERRORS = {"E4002"}
 # Warnings that are true of them: W4002 placeholders elsewhere (%%ROLE=...%% in a role name), and
 # W6003: EncryptRDSSnapshot calls rds DeleteDBClusterSnapshot with DBSnapshotIdentifier, a
 # parameter of DeleteDBSnapshot.
@@ -46,24 +44,22 @@ def test_errors_are_only_true_ones(results):
     assert not unexpected, "\n".join(unexpected[:20])
 
 
-def test_errors_are_script_placeholders_and_python36(results):
+def test_errors_are_script_placeholders(results):
     for findings in results.values():
         for f in findings:
             if f.id == "E4002":
                 assert "%%SCRIPT=" in f.message, f.text()
-            if f.id == "E2012":
-                assert "python3.6" in f.message, f.text()
 
 
-def test_documents_without_script_placeholders_or_python36_have_no_errors(results):
+def test_documents_without_script_placeholders_have_no_errors(results):
     """Before severity became a claim about AWS (docs/decisions/0015), 174 of the 199 documents
-    had errors; the 173 left are the 167 whose scripts are still build placeholders and the 6
-    with python3.6 scripts."""
+    had errors; the 167 left are those whose scripts are still build placeholders. The chaos
+    documents' python3.6 scripts are W2012."""
     with_errors = [p for p, fs in results.items() if any(f.severity == "error" for f in fs)]
-    assert len(with_errors) == 173
+    assert len(with_errors) == 167
     clean = [p for p, fs in results.items() if not any(f.id in EXPECTED_ERRORS for f in fs)]
     counts = collections.Counter(f.id for p in clean for f in results[p])
-    assert len(clean) == 199 - 173
+    assert len(clean) == 199 - 167
     assert set(counts) <= EXPECTED_WARNINGS, counts
 
 
