@@ -20,6 +20,10 @@ from ..credentials import Credentials
 from ..iam import Policy, parse_policy
 
 READ_ROLE = "OrganizationAccountAccessRole"
+# In the sandbox doctor reads these as the sandbox's operator, who stands outside the world: the
+# world's SCPs bind its principals, not the one who checks it (in AWS the read role is bound by
+# them, and an account it may not read is a D901 finding)
+OUTSIDE_THE_WORLD = frozenset({"iam", "organizations", "ssm"})
 
 
 def policy_document(document: Any) -> Any:
@@ -42,6 +46,7 @@ class Reader:
         self.read_role_name = read_role_name
         self._credentials: dict[str, Credentials | Unreadable] = {}
         self.sandbox = hasattr(cloud, "operator")
+        self._readers: dict[tuple[str, str, str], object] = {}
         self.read = lru_cache(maxsize=None)(self._read)  # one call per question per doctor run
 
     def credentials(self, account: str) -> Credentials:
@@ -66,7 +71,19 @@ class Reader:
         return self.cloud.assume_role(arn, "xacct-doctor", self.caller, self.region)
 
     def client(self, service: str, account: str, region: str | None = None):
+        """A client for `account` that acts as the read role (in the sandbox: its operator); what
+        doctor changes with --apply goes through it."""
         return self.cloud.client(service, region or self.region, self.credentials(account))
+
+    def reading(self, service: str, account: str, region: str | None = None):
+        """A client that only reads: in the sandbox, past the world's SCPs (OUTSIDE_THE_WORLD)."""
+        region = region or self.region
+        if not (self.sandbox and service in OUTSIDE_THE_WORLD):
+            return self.client(service, account, region)
+        key = (service, account, region)
+        if key not in self._readers:
+            self._readers[key] = self.cloud.reading_client(service, region, self.credentials(account))
+        return self._readers[key]
 
     def _read(self, kind: str, *args) -> Any:
         return getattr(self, "_" + kind)(*args)
@@ -76,7 +93,7 @@ class Reader:
         from botocore.exceptions import ClientError
 
         try:
-            return self.client("iam", account).get_role(RoleName=name)["Role"]
+            return self.reading("iam", account).get_role(RoleName=name)["Role"]
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "NoSuchEntity":
                 return None
@@ -93,7 +110,7 @@ class Reader:
 
     def _identity_policies(self, account: str, kind: str, name: str) -> tuple[list[Policy], list[Policy]]:
         """(identity policies, permissions boundaries) of a role or a user, with its groups'."""
-        iam = self.client("iam", account)
+        iam = self.reading("iam", account)
         policies: list[Policy] = []
         entity = {"role": "RoleName", "user": "UserName", "group": "GroupName"}[kind]
         title = kind.capitalize()
@@ -122,13 +139,13 @@ class Reader:
         return self.read("identity_policies", account, kind, name)
 
     def _managed(self, account: str, arn: str, label: str) -> Policy:
-        iam = self.client("iam", account)
+        iam = self.reading("iam", account)
         version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
         document = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
         return parse_policy(policy_document(document), label)
 
     def _mfa_devices(self, account: str, user: str) -> tuple[str, ...]:
-        iam = self.client("iam", account)
+        iam = self.reading("iam", account)
         return tuple(d["SerialNumber"] for d in iam.list_mfa_devices(UserName=user)["MFADevices"])
 
     def mfa_devices(self, account: str, user: str) -> tuple[str, ...]:
@@ -141,7 +158,7 @@ class Reader:
         from botocore.exceptions import ClientError
 
         try:
-            org = self.client("organizations", self.caller.account or account, "us-east-1")
+            org = self.reading("organizations", self.caller.account or account, "us-east-1")
             details = org.describe_organization()["Organization"]
             if details["MasterAccountId"] == account:
                 return []  # SCPs do not apply to the management account

@@ -34,9 +34,9 @@ def build_organization(cloud, spec: dict) -> dict[str, str]:
 
 def _service_control_policies(org, spec: dict, root: str, units: dict[str, str]) -> None:
     """The world's SCPs, attached where the world names them, so that whoever reads the
-    organization through the API (xacct doctor, the AWS CLI) sees what the gate enforces. A level
-    that names SCPs has only those; elsewhere FullAWSAccess stays attached, as AWS attaches it to
-    every root, OU and account by default."""
+    organization through the API (xacct doctor, the AWS CLI) sees what the gate enforces.
+    FullAWSAccess, which AWS attaches to every root, OU and account, stays attached beside them
+    unless the level says `detach: [FullAWSAccess]`."""
     import json
 
     try:
@@ -50,18 +50,18 @@ def _service_control_policies(org, spec: dict, root: str, units: dict[str, str])
         ids[name] = existing.get(name) or org.create_policy(
             Name=name, Type="SERVICE_CONTROL_POLICY", Description=f"{name} (world file)",
             Content=json.dumps(document))["Policy"]["PolicySummary"]["Id"]
-    levels = [(root, (spec.get("root") or {}).get("scps"))]
-    levels += [(units[path], unit.get("scps")) for path, unit in _unit_specs(spec.get("units") or {}, "")]
-    for target, names in levels:
-        if not names:
-            continue
+    levels = [(root, spec.get("root") or {})]
+    levels += [(units[path], unit) for path, unit in _unit_specs(spec.get("units") or {}, "")]
+    for target, place in levels:
+        names = place.get("scps") or []
+        detached = set(place.get("detach") or [])
         attached = {p["Name"]: p["Id"] for p in org.list_policies_for_target(
             TargetId=target, Filter="SERVICE_CONTROL_POLICY")["Policies"]}
         for name in names:
             if name in ids and name not in attached:
                 org.attach_policy(PolicyId=ids[name], TargetId=target)
         for name, policy_id in attached.items():
-            if name not in names:
+            if name in detached and name not in names:
                 org.detach_policy(PolicyId=policy_id, TargetId=target)
 
 
