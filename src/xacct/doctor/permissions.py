@@ -17,7 +17,8 @@ from ..iam import Caller, PolicySet, Request, evaluate
 from .calls import Call, parameter_values, runbook_calls, target_resolution_calls
 from .checkup import Checkup, split_arn
 from .findings import Finding
-from .judge import policy_json, relaxed, session_of
+from .fixes import permission_fix, scp_attachment
+from .judge import relaxed, session_of
 from .reader import Unreadable
 
 
@@ -64,52 +65,50 @@ def needed(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
         request = Request(caller, authorization.action, resource, owner)
         decision = evaluate(request, policies)
         if not decision.allowed:
-            yield _finding(checkup, call, decision, principal, owner, kind, name, region, known)
+            yield _finding(checkup, call, decision, principal, owner, kind, name, region, known, request, policies)
 
 
 def _finding(checkup: Checkup, call: Call, decision, principal: str, account: str, kind: str, name: str,
-             region: str, known: bool) -> Finding:
+             region: str, known: bool, request: Request, policies: PolicySet) -> Finding:
     action = call.authorization.action
     resource = call.authorization.resource if known else _resource_pattern(call.authorization.resource)
     renamed = action.split(":", 1)[1] != call.operation
     api = f"{call.service} {call.operation}" + (f", which IAM authorizes as {action}" if renamed else "")
     statement = {"Effect": "Allow", "Action": action, "Resource": resource}
     policy_name = "xacct-" + re.sub(r"[^A-Za-z0-9+=,.@_-]", "-", action.replace(":", "-"))
+    apply = None
+    layer = "identity"
     if decision.decision == "explicitDeny":
         finding_id, severity = "D302", "error"
         why = f"{decision.statements[0].ref} denies {action}"
         fix = f"remove or narrow {decision.statements[0].ref}"
+        if decision.layer == "scp":
+            policy = decision.statements[0].ref.split(" statement ")[0].removeprefix("SCP ")
+            where = scp_attachment(checkup.reader, account, policy)
+            fix += f" (attached to {where})" if where else ""
+        layer = decision.layer
     elif decision.notes:
         finding_id, severity = "D303", "warning"
         why = "; ".join(str(n) for n in decision.notes)
         fix = f"make sure the condition holds when the step runs, or allow {action} without it"
     else:
         finding_id, severity = "D301", "error"
-        layer = decision.missing or decision.layer
+        missing = decision.missing or decision.layer
         why = {"identity": f"no identity-based policy allows the {action} action",
                "boundary": f"the permissions boundary does not allow the {action} action"}.get(
-            layer, f"no {layer} allows the {action} action")
-        fix = None
+            missing, f"no {missing} allows the {action} action")
+        if missing.startswith("scp"):
+            level = checkup.reader.scp_levels(account)
+            index = int(missing.rsplit(" ", 1)[-1]) - 1
+            if index < len(level):
+                why = f"no SCP attached to {level[index].where} allows the {action} action"
+        made = permission_fix(checkup.reader, request, policies, account=account, kind=kind, name=name,
+                              statement=statement, policy_name=policy_name,
+                              judged_as=None if known else {**statement, "Resource": "*"})
+        fix, apply, layer = made.text, made.apply, made.layer
     where = "resource unknown until the run" if not known else f"on {resource}"
     cause = f"step {call.step} calls {api} ({where}) as {principal}; {why}"
-    apply = None
-    if fix is None:
-        reader = checkup.reader
-        verb = {"role": "put-role-policy --role-name", "user": "put-user-policy --user-name"}.get(kind)
-        fix = (f"aws iam {verb} {name} --policy-name {policy_name} --policy-document '{policy_json(statement)}'"
-               if verb else f"add to the policies of {principal}: {policy_json(statement)}")
-        if decision.layer.startswith("scp") or (decision.missing or "").startswith("scp"):
-            fix = f"allow {action} in the SCPs above {account} (organization level {decision.missing})"
-        elif kind in ("role", "user"):
-            def apply() -> None:
-                iam = reader.client("iam", account)
-                document = policy_json(statement)
-                if kind == "role":
-                    iam.put_role_policy(RoleName=name, PolicyName=policy_name, PolicyDocument=document)
-                else:
-                    iam.put_user_policy(UserName=name, PolicyName=policy_name, PolicyDocument=document)
-                reader.read.cache_clear()
-    return Finding(finding_id, severity, account, region, cause, fix, statement=statement, layer="identity",
+    return Finding(finding_id, severity, account, region, cause, fix, statement=statement, layer=layer,
                    apply=apply)
 
 

@@ -11,6 +11,7 @@ are skipped: doctor never guesses about what it could not see.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
@@ -139,10 +140,26 @@ class Reader:
         return self.read("identity_policies", account, kind, name)
 
     def _managed(self, account: str, arn: str, label: str) -> Policy:
+        return parse_policy(self.managed_document(account, arn), label)
+
+    def _managed_document(self, account: str, arn: str) -> dict:
         iam = self.reading("iam", account)
         version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
-        document = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
-        return parse_policy(policy_document(document), label)
+        return policy_document(iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"])
+
+    def managed_document(self, account: str, arn: str) -> dict:
+        """The default version's document of a managed policy."""
+        return self.read("managed_document", account, arn)
+
+    def boundary_arn(self, account: str, kind: str, name: str) -> str | None:
+        """The permissions boundary of a role or user, or None."""
+        if kind == "role":
+            entity = self.role(account, name) or {}
+        elif kind == "user":
+            entity = self.reading("iam", account).get_user(UserName=name)["User"]
+        else:
+            return None
+        return (entity.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
 
     def _mfa_devices(self, account: str, user: str) -> tuple[str, ...]:
         iam = self.reading("iam", account)
@@ -152,9 +169,10 @@ class Reader:
         return self.read("mfa_devices", account, user)
 
     # -- Organizations --------------------------------------------------------------------------
-    def _scps(self, account: str) -> list[list[Policy]]:
-        """The SCPs of each level above `account`, root first; none outside an organization, for
-        the management account, or when the caller may not read the organization."""
+    def _scp_levels(self, account: str) -> list[ScpLevel]:
+        """The SCPs of each level above `account`, root first, each with where it is attached
+        (Root, Root/Prod, the account) and each policy's ID and name; none outside an organization,
+        for the management account, or when the caller may not read the organization."""
         from botocore.exceptions import ClientError
 
         try:
@@ -162,24 +180,52 @@ class Reader:
             details = org.describe_organization()["Organization"]
             if details["MasterAccountId"] == account:
                 return []  # SCPs do not apply to the management account
-            chain = [account]
+            chain = [(account, "ACCOUNT")]
             while True:
-                parent = org.list_parents(ChildId=chain[-1])["Parents"][0]
-                chain.append(parent["Id"])
+                parent = org.list_parents(ChildId=chain[-1][0])["Parents"][0]
+                chain.append((parent["Id"], parent["Type"]))
                 if parent["Type"] == "ROOT":
                     break
         except (ClientError, Unreadable, IndexError):
             return []
-        levels = []
-        for target in reversed(chain):
-            level = []
-            listed = org.list_policies_for_target(TargetId=target, Filter="SERVICE_CONTROL_POLICY")
-            for summary in listed["Policies"]:
-                content = org.describe_policy(PolicyId=summary["Id"])["Policy"]["Content"]
-                level.append(parse_policy(policy_document(content), f"SCP {summary['Name']}"))
-            if level:  # AWS keeps at least one SCP on every level; none listed means none read
-                levels.append(level)
+        levels: list[ScpLevel] = []
+        path = ""
+        for target, kind in reversed(chain):
+            if kind == "ROOT":
+                path = "Root"
+            elif kind == "ORGANIZATIONAL_UNIT":
+                path += "/" + org.describe_organizational_unit(OrganizationalUnitId=target)["OrganizationalUnit"]["Name"]
+            where = f"account {target}" if kind == "ACCOUNT" else f"{path} ({target})"
+            listed = org.list_policies_for_target(TargetId=target, Filter="SERVICE_CONTROL_POLICY")["Policies"]
+            policies = []
+            for summary in listed:
+                content = policy_document(org.describe_policy(PolicyId=summary["Id"])["Policy"]["Content"])
+                policies.append(AttachedScp(summary["Id"], summary["Name"], content,
+                                            parse_policy(content, f"SCP {summary['Name']}")))
+            if policies:  # AWS keeps at least one SCP on every level; none listed means none read
+                levels.append(ScpLevel(where, target, policies))
         return levels
 
+    def scp_levels(self, account: str) -> list[ScpLevel]:
+        return self.read("scp_levels", account)
+
     def scps(self, account: str) -> list[list[Policy]]:
-        return self.read("scps", account)
+        """The SCPs of each level above `account`, as the evaluator takes them."""
+        return [[attached.policy for attached in level.policies] for level in self.scp_levels(account)]
+
+
+@dataclass(frozen=True)
+class AttachedScp:
+    id: str
+    name: str
+    document: dict
+    policy: Policy
+
+
+@dataclass(frozen=True)
+class ScpLevel:
+    """One level of SCPs above an account: where they are attached, and which."""
+
+    where: str  # "Root (r-ab12)", "Root/Prod/Web (ou-ab12-34cd56ef)", "account 123456789012"
+    target: str
+    policies: list[AttachedScp]
