@@ -45,11 +45,13 @@ def _with(document: dict, statement: dict) -> dict:
 
 
 def permission_fix(reader, request: Request, policies: PolicySet, *, account: str, kind: str, name: str,
-                   statement: dict, policy_name: str, judged_as: dict | None = None) -> Fix:
+                   statement: dict, policy_name: str, judged_as: dict | None = None, found=None,
+                   principal_arn: str = "") -> Fix:
     """The changes that would let `request` through `policies`, layer by layer. `kind`/`name`
     are the principal's (role or user) in `account`; `statement` is the Allow to add;
     `judged_as`, the same Allow as the request is judged (Resource "*" when doctor cannot know
-    the resource before the run)."""
+    the resource before the run); `found`, the resource's own policy (resource_policies.Found),
+    changed for the principal `principal_arn` when it is the layer that lacks the Allow."""
     texts: list[str] = []
     applies: list[Callable[[], None]] = []
     first = ""
@@ -79,6 +81,22 @@ def permission_fix(reader, request: Request, policies: PolicySet, *, account: st
             else:
                 applies.append(apply)
             policies = replace(policies, boundaries=[*policies.boundaries, added])
+        elif layer in ("resource", "kms") and found is not None:
+            from .resource_policies import grant_statement
+
+            grant = grant_statement(found, principal_arn, statement["Action"])
+            text, apply = found.add(grant)
+            texts.append(text)
+            applies.append(apply)
+            policies = replace(policies, resource=found.with_statement(grant))
+        elif layer.startswith("rcp"):
+            texts.append(f"allow {statement['Action']} in the RCPs above {request.resource_account} "
+                         f"(organization {layer}), from the management account")
+            can_apply = False
+            levels = [list(level) for level in policies.rcps]
+            levels[int(layer.rsplit(" ", 1)[-1]) - 1].append(parse_policy(
+                {"Statement": [{**(judged_as or statement), "Principal": "*"}]}, "(the fix)"))
+            policies = replace(policies, rcps=levels)
         elif layer == "identity" and kind in ("role", "user"):
             text, apply = identity_fix(reader, account, kind, name, statement, policy_name)
             texts.append(text)

@@ -17,6 +17,7 @@ from ..iam import Caller, PolicySet, Request, evaluate
 from .calls import Call, parameter_values, runbook_calls, target_resolution_calls
 from .checkup import Checkup, split_arn
 from .findings import Finding
+from . import resource_policies
 from .fixes import permission_fix, scp_attachment
 from .judge import relaxed, session_of
 from .reader import Unreadable
@@ -51,6 +52,8 @@ def needed(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
     calls = target_resolution_calls(checkup.target_keys, region=region, account=owner, partition=checkup.partition)
     calls += runbook_calls(checkup.runbook.document, values, region=region, account=owner,
                            partition=checkup.partition)
+    org_id = checkup.reader.org_id(owner)
+    accounts = list(dict.fromkeys([owner, checkup.account] + [a for a, _ in checkup.targets]))
     for call in calls:
         authorization = call.authorization
         key = (authorization.action, authorization.resource)
@@ -59,17 +62,25 @@ def needed(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
         seen.add(key)
         known = call.known_resource
         resource = authorization.resource if known else "*"
+        found = resource_policies.find(checkup.reader, resource, accounts) if known else None
+        resource_account = found.owner if found else owner
         policies = PolicySet(identity=identity if known else relaxed(identity),
                              boundaries=boundaries if known else relaxed(boundaries),
-                             scps=scps if known else [relaxed(level) for level in scps])
-        request = Request(caller, authorization.action, resource, owner)
+                             scps=scps if known else [relaxed(level) for level in scps],
+                             resource=found.policy if found else None,
+                             resource_kind=found.kind if found else "resource",
+                             rcps=checkup.reader.rcps(resource_account) if found else [])
+        context = {"aws:RequestedRegion": [region], **({"aws:PrincipalOrgID": [org_id]} if org_id else {})}
+        request = Request(caller, authorization.action, found.resource if found else resource, resource_account,
+                          context)
         decision = evaluate(request, policies)
         if not decision.allowed:
-            yield _finding(checkup, call, decision, principal, owner, kind, name, region, known, request, policies)
+            yield _finding(checkup, call, decision, principal, owner, kind, name, region, known, request, policies,
+                           found)
 
 
 def _finding(checkup: Checkup, call: Call, decision, principal: str, account: str, kind: str, name: str,
-             region: str, known: bool, request: Request, policies: PolicySet) -> Finding:
+             region: str, known: bool, request: Request, policies: PolicySet, found=None) -> Finding:
     action = call.authorization.action
     resource = call.authorization.resource if known else _resource_pattern(call.authorization.resource)
     renamed = action.split(":", 1)[1] != call.operation
@@ -77,25 +88,28 @@ def _finding(checkup: Checkup, call: Call, decision, principal: str, account: st
     statement = {"Effect": "Allow", "Action": action, "Resource": resource}
     policy_name = "xacct-" + re.sub(r"[^A-Za-z0-9+=,.@_-]", "-", action.replace(":", "-"))
     apply = None
-    layer = "identity"
+    layer = decision.layer.split(" ")[0]
     if decision.decision == "explicitDeny":
-        finding_id, severity = "D302", "error"
+        finding_id, severity = {"resource": "D305", "kms": "D305", "rcp": "D306"}.get(layer, "D302"), "error"
         why = f"{decision.statements[0].ref} denies {action}"
         fix = f"remove or narrow {decision.statements[0].ref}"
         if decision.layer == "scp":
             policy = decision.statements[0].ref.split(" statement ")[0].removeprefix("SCP ")
             where = scp_attachment(checkup.reader, account, policy)
             fix += f" (attached to {where})" if where else ""
-        layer = decision.layer
     elif decision.notes:
         finding_id, severity = "D303", "warning"
         why = "; ".join(str(n) for n in decision.notes)
         fix = f"make sure the condition holds when the step runs, or allow {action} without it"
     else:
-        finding_id, severity = "D301", "error"
         missing = decision.missing or decision.layer
+        finding_id = {"resource": "D304", "kms": "D304", "rcp": "D306"}.get(missing.split(" ")[0], "D301")
+        severity = "error"
         why = {"identity": f"no identity-based policy allows the {action} action",
-               "boundary": f"the permissions boundary does not allow the {action} action"}.get(
+               "boundary": f"the permissions boundary does not allow the {action} action",
+               "resource": f"the {found.label if found else 'resource-based policy'} does not allow it",
+               "kms": f"the {found.label if found else 'key policy'} does not allow it (a key policy must allow "
+                      "its principals, or delegate to the account's IAM policies)"}.get(
             missing, f"no {missing} allows the {action} action")
         if missing.startswith("scp"):
             level = checkup.reader.scp_levels(account)
@@ -104,7 +118,8 @@ def _finding(checkup: Checkup, call: Call, decision, principal: str, account: st
                 why = f"no SCP attached to {level[index].where} allows the {action} action"
         made = permission_fix(checkup.reader, request, policies, account=account, kind=kind, name=name,
                               statement=statement, policy_name=policy_name,
-                              judged_as=None if known else {**statement, "Resource": "*"})
+                              judged_as=None if known else {**statement, "Resource": "*"}, found=found,
+                              principal_arn=checkup.role_arn_of(account, name) if kind == "role" else principal)
         fix, apply, layer = made.text, made.apply, made.layer
     where = "resource unknown until the run" if not known else f"on {resource}"
     cause = f"step {call.step} calls {api} ({where}) as {principal}; {why}"

@@ -24,7 +24,7 @@ READ_ROLE = "OrganizationAccountAccessRole"
 # In the sandbox doctor reads these as the sandbox's operator, who stands outside the world: the
 # world's SCPs bind its principals, not the one who checks it (in AWS the read role is bound by
 # them, and an account it may not read is a D901 finding)
-OUTSIDE_THE_WORLD = frozenset({"iam", "organizations", "ssm"})
+OUTSIDE_THE_WORLD = frozenset({"iam", "organizations", "ssm", "s3", "kms"})
 
 
 def policy_document(document: Any) -> Any:
@@ -168,11 +168,58 @@ class Reader:
     def mfa_devices(self, account: str, user: str) -> tuple[str, ...]:
         return self.read("mfa_devices", account, user)
 
+    # -- Resource-based policies ----------------------------------------------------------------
+    def _buckets(self, account: str) -> frozenset[str]:
+        return frozenset(b["Name"] for b in self.reading("s3", account).list_buckets().get("Buckets", []))
+
+    def bucket_owner(self, bucket: str, accounts: list[str]) -> str | None:
+        """Which of `accounts` owns `bucket` (ListBuckets of each lists only its own)."""
+        for account in accounts:
+            try:
+                if bucket in self.read("buckets", account):
+                    return account
+            except (Unreadable, Exception):  # an account doctor may not list: another may own it
+                continue
+        return None
+
+    def _bucket_policy(self, account: str, bucket: str) -> dict | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            text = self.reading("s3", account).get_bucket_policy(Bucket=bucket)["Policy"]
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "NoSuchBucketPolicy":
+                return None
+            raise
+        return policy_document(text)
+
+    def bucket_policy(self, account: str, bucket: str) -> dict | None:
+        """The bucket policy of a bucket `account` owns, as a document; None when it has none."""
+        return self.read("bucket_policy", account, bucket)
+
+    def _key_policy(self, account: str, region: str, key_id: str) -> tuple[str, dict] | None:
+        from botocore.exceptions import ClientError
+
+        kms = self.reading("kms", account, region)
+        try:
+            arn = kms.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"]
+            text = kms.get_key_policy(KeyId=arn, PolicyName="default")["Policy"]
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("NotFoundException", "AccessDeniedException"):
+                return None
+            raise
+        return arn, policy_document(text)
+
+    def key_policy(self, account: str, region: str, key_id: str) -> tuple[str, dict] | None:
+        """(key ARN, key policy document) of a key (by ID, ARN or alias name) of `account`."""
+        return self.read("key_policy", account, region, key_id)
+
     # -- Organizations --------------------------------------------------------------------------
-    def _scp_levels(self, account: str) -> list[ScpLevel]:
-        """The SCPs of each level above `account`, root first, each with where it is attached
-        (Root, Root/Prod, the account) and each policy's ID and name; none outside an organization,
-        for the management account, or when the caller may not read the organization."""
+    def _scp_levels(self, account: str, policy_type: str = "SERVICE_CONTROL_POLICY") -> list[ScpLevel]:
+        """The SCPs (or RCPs) of each level above `account`, root first, each with where it is
+        attached (Root, Root/Prod, the account) and each policy's ID and name; none outside an
+        organization, for the management account (neither SCPs nor RCPs apply there), or when the
+        caller may not read the organization."""
         from botocore.exceptions import ClientError
 
         try:
@@ -196,12 +243,16 @@ class Reader:
             elif kind == "ORGANIZATIONAL_UNIT":
                 path += "/" + org.describe_organizational_unit(OrganizationalUnitId=target)["OrganizationalUnit"]["Name"]
             where = f"account {target}" if kind == "ACCOUNT" else f"{path} ({target})"
-            listed = org.list_policies_for_target(TargetId=target, Filter="SERVICE_CONTROL_POLICY")["Policies"]
+            try:
+                listed = org.list_policies_for_target(TargetId=target, Filter=policy_type)["Policies"]
+            except ClientError:  # a policy type not enabled (RCPs are optional): none
+                return []
             policies = []
             for summary in listed:
                 content = policy_document(org.describe_policy(PolicyId=summary["Id"])["Policy"]["Content"])
+                label = "SCP" if policy_type == "SERVICE_CONTROL_POLICY" else "RCP"
                 policies.append(AttachedScp(summary["Id"], summary["Name"], content,
-                                            parse_policy(content, f"SCP {summary['Name']}")))
+                                            parse_policy(content, f"{label} {summary['Name']}")))
             if policies:  # AWS keeps at least one SCP on every level; none listed means none read
                 levels.append(ScpLevel(where, target, policies))
         return levels
@@ -212,6 +263,27 @@ class Reader:
     def scps(self, account: str) -> list[list[Policy]]:
         """The SCPs of each level above `account`, as the evaluator takes them."""
         return [[attached.policy for attached in level.policies] for level in self.scp_levels(account)]
+
+    def rcps(self, account: str) -> list[list[Policy]]:
+        """The RCPs of each level above the account that owns a resource."""
+        levels = self.read("scp_levels", account, "RESOURCE_CONTROL_POLICY")
+        return [[attached.policy for attached in level.policies] for level in levels]
+
+    def _org_id(self, account: str) -> str | None:
+        """The organization ID when `account` is in the caller's organization (aws:PrincipalOrgID)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            org = self.reading("organizations", self.caller.account or account, "us-east-1")
+            details = org.describe_organization()["Organization"]
+            if account != details["MasterAccountId"]:
+                org.list_parents(ChildId=account)
+        except (ClientError, Unreadable):
+            return None
+        return details["Id"]
+
+    def org_id(self, account: str) -> str | None:
+        return self.read("org_id", account)
 
 
 @dataclass(frozen=True)
