@@ -68,3 +68,45 @@ def test_detaching_the_last_scp_of_a_level_is_refused_where_it_is_said(tmp_path)
     [finding] = err.value.findings
     assert finding.id == "E7009" and "ConstraintViolationException" in finding.message
     assert "organization.units.Prod.detach" in finding.message
+
+
+def test_a_trust_policy_naming_a_role_the_world_lacks_is_refused_at_its_place(tmp_path):
+    """Issue 11, defect 11: IAM refuses such a policy with MalformedPolicyDocument."""
+    text = """\
+world: 1
+accounts:
+  '641000000051':
+    iam:
+      roles:
+        Reader:
+          trust:
+            Version: '2012-10-17'
+            Statement:
+            - Effect: Allow
+              Principal:
+                AWS:
+                - arn:aws:iam::641000000051:role/Writer
+                - arn:aws:iam::641000000052:user/nobody
+                - arn:aws:iam::999999999999:role/ElsewhereIsNotJudged
+                - arn:aws:iam::641000000051:role/aws-service-role/x/AWSServiceRoleForAutoScaling
+              Action: sts:AssumeRole
+  '641000000052':
+    iam:
+      users:
+        somebody: {}
+    regions:
+      sa-east-1:
+        buckets:
+          b-641000000052:
+            policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::641000000051:role/Gone"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-641000000052/*"}]}'
+"""
+    path = tmp_path / "principals.yaml"
+    path.write_text(text)
+    with pytest.raises(WorldError) as err:
+        load_world(str(path))
+    found = sorted((f.line, f.column, f.id, f.message) for f in err.value.findings)
+    assert [(line, rule) for line, _, rule, _ in found] == [(13, "E7004"), (14, "E7004"), (26, "E7004")]
+    assert "MalformedPolicyDocument: Invalid principal in policy (arn:aws:iam::641000000051:role/Writer: no role " \
+           "Writer in account 641000000051 of this world)" in found[0][3]
+    assert "no user nobody in account 641000000052" in found[1][3]
+    assert found[2][3].startswith("not a valid IAM policy: MalformedPolicy: Invalid principal in policy")
