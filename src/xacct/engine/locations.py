@@ -389,7 +389,18 @@ def _read_in_target(fanout: Fanout, credentials: Credentials, target: Target) ->
     name = fanout.runbook.name
     if target.account != fanout.owner:
         name = f"arn:{cloud.partition}:ssm:{target.region}:{fanout.owner}:document/{name}"
-    return by_name(name, cloud, credentials, target.region)
+    from botocore.exceptions import ClientError
+
+    try:
+        return by_name(name, cloud, credentials, target.region)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in ("AccessDenied", "AccessDeniedException"):
+            raise
+    # SSM reads the runbook as the service: AWS asks no ssm:GetDocument of the execution role
+    # ("Setting up management account permissions for multi-Region and multi-account automation").
+    # A cloud that can only read as a principal got AccessDenied, which says the runbook is there
+    # and shared (an unshared one "does not exist"), so the starter, who owns it, reads it.
+    return by_name(fanout.runbook.name, cloud, fanout.parent.caller, target.region)
 
 
 def _target_failed(fanout: Fanout, target: Target, message: str, explanation: dict | None, *,
