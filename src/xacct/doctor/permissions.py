@@ -53,7 +53,10 @@ def needed(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
     calls += runbook_calls(checkup.runbook.document, values, region=region, account=owner,
                            partition=checkup.partition)
     org_id = checkup.reader.org_id(owner)
-    accounts = list(dict.fromkeys([owner, checkup.account] + [a for a, _ in checkup.targets]))
+    # where a bucket the runbook names may live: the principal's account, the starter's, the
+    # targets', then the organization's
+    accounts = list(dict.fromkeys([owner, checkup.account] + [a for a, _ in checkup.targets]
+                                  + list(checkup.reader.organization_accounts())))
     for call in calls:
         authorization = call.authorization
         key = (authorization.action, authorization.resource)

@@ -285,6 +285,23 @@ class Reader:
     def org_id(self, account: str) -> str | None:
         return self.read("org_id", account)
 
+    def _organization_accounts(self) -> tuple[str, ...]:
+        """The accounts of the caller's organization (ListAccounts answers its management account
+        and delegated administrators); none when the caller may not list them."""
+        from botocore.exceptions import ClientError
+
+        try:
+            org = self.reading("organizations", self.caller.account or "", "us-east-1")
+            found: list[str] = []
+            for page in org.get_paginator("list_accounts").paginate():
+                found += [a["Id"] for a in page["Accounts"]]
+        except (ClientError, Unreadable):
+            return ()
+        return tuple(found)
+
+    def organization_accounts(self) -> tuple[str, ...]:
+        return self.read("organization_accounts")
+
 
 @dataclass(frozen=True)
 class AttachedScp:

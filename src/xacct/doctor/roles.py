@@ -41,15 +41,18 @@ def _trust_fix(role_name: str, account: str, statement: dict, finding_id: str, c
                    f"'{compact(document)}'", statement=statement, layer=layer, apply=apply)
 
 
-def caller_may_pass(checkup: Checkup, role_arn: str, acting: str | None = None) -> Iterator[Finding]:
-    """iam:PassRole: SSM checks that whoever starts the execution may pass its role to SSM."""
+def caller_may_pass(checkup: Checkup, role_arn: str, acting: str | None = None,
+                    region: str | None = None) -> Iterator[Finding]:
+    """iam:PassRole: SSM checks that whoever starts the execution may pass its role to SSM, in
+    the Region the execution starts in (its aws:RequestedRegion)."""
     acting = acting or checkup.acting_arn
     account, kind, name = split_arn(acting)
     if kind not in ("user", "role"):
         return
     identity, boundaries = checkup.reader.identity_policies(account, kind, name)
     request = Request(Caller(acting, checkup.role_arn_of(account, name) if kind == "role" else None),
-                      "iam:PassRole", role_arn, role_arn.split(":")[4], {"iam:PassedToService": [SSM]})
+                      "iam:PassRole", role_arn, role_arn.split(":")[4],
+                      {"iam:PassedToService": [SSM], "aws:RequestedRegion": [region or checkup.region]})
     policies = PolicySet(identity=identity, boundaries=boundaries, scps=checkup.reader.scps(account))
     decision = evaluate(request, policies)
     if decision.allowed:
@@ -58,8 +61,10 @@ def caller_may_pass(checkup: Checkup, role_arn: str, acting: str | None = None) 
                  "Condition": {"StringEquals": {"iam:PassedToService": SSM}}}
     cause = (f"{acting} starts the run and must be allowed iam:PassRole on {role_arn} (to {SSM}); "
              f"{_why(decision)}")
-    yield _permission_finding(checkup, "D206", cause, request, policies, account, kind, name, statement,
-                              "xacct-pass-automation-role", decision)
+    finding = _permission_finding(checkup, "D206", cause, request, policies, account, kind, name, statement,
+                                  "xacct-pass-automation-role", decision)
+    finding.region = region
+    yield finding
 
 
 def _permission_finding(checkup: Checkup, finding_id: str, cause: str, request: Request, policies: PolicySet,
@@ -176,9 +181,22 @@ def execution_role(checkup: Checkup, account: str) -> Iterator[Finding]:
             request, policies, admin_account, "role", admin_name, statement, "xacct-assume-execution-roles", decision)
     if "AutomationAssumeRole" in checkup.runbook.document.parameters:
         # the runbook runs in the target with the execution role as its AutomationAssumeRole: SSM
-        # assumes it there, and the role (starting the child) must be allowed to pass itself
+        # assumes it there
         yield from service_may_assume(checkup, target, "D207", "execution role", region=checkup.region)
-        yield from caller_may_pass(checkup, target, acting=session_of(target).arn)
+
+
+def execution_role_passes(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
+    """In one target location: the execution role, starting the child as its AutomationAssumeRole,
+    must be allowed to pass itself there."""
+    if "AutomationAssumeRole" not in checkup.runbook.document.parameters:
+        return
+    target = checkup.role_arn_of(account, checkup.execution_role_name)
+    try:
+        if checkup.reader.role(account, checkup.execution_role_name) is None:
+            return  # D204
+    except Unreadable:
+        return  # D901
+    yield from caller_may_pass(checkup, target, acting=session_of(target).arn, region=region)
 
 
 def execution_role_template(partition: str, account: str, name: str, admin: str) -> tuple[dict, dict, str]:

@@ -156,8 +156,9 @@ class SandboxCloud(Cloud):
         if self.enforce:
             from .gate import AccessRefused
 
+            # PassRole is judged as part of the request that passes the role: in its Region
             self.gate.authorize(caller.access_key_id, "iam:PassRole", role_arn,
-                                {"iam:PassedToService": [service]})
+                                {"iam:PassedToService": [service], "aws:RequestedRegion": [region]})
             context = {"aws:SourceAccount": [caller.account or self.account]}
             if source_arn:
                 context["aws:SourceArn"] = [source_arn]
