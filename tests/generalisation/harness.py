@@ -40,7 +40,7 @@ class Checked:
         """Doctor's error findings about a target (an account-wide finding counts for each Region;
         one about the starting account counts for every target)."""
         return [f for f in self.findings if f.severity == "error" and f.account == account
-                and f.region in (None, region)]
+                and (f.region is None or region in f.regions)]
 
 
 def build(sandbox, path: Path, region: str):

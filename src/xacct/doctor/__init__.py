@@ -15,8 +15,8 @@ __all__ = ["CATALOG", "Checkup", "Finding", "Reader", "Unreadable", "diagnose"]
 
 def diagnose(checkup: Checkup) -> list[Finding]:
     """Every finding, in the order a run would meet them; the same cause found for several
-    targets (a policy of the administration role, say) is reported once, or once per Region
-    where it concerns a Region (a Region's SCP condition can make it hold in one and not another)."""
+    targets (a policy of the administration role, say) is reported once, with every Region
+    where it holds (a Region's SCP condition can make it hold in one and not another)."""
     from . import images, mfa, permissions, roles, sharing
 
     findings: list[Finding] = []
@@ -39,5 +39,7 @@ def diagnose(checkup: Checkup) -> list[Finding]:
             findings += images.launchable(checkup, account, region)
     unique: dict[tuple, Finding] = {}
     for finding in findings:
-        unique.setdefault((finding.id, finding.account, finding.region, finding.fix), finding)
+        first = unique.setdefault((finding.id, finding.account, finding.fix), finding)
+        if first is not finding and finding.region and finding.region not in first.regions:
+            first.also_in.append(finding.region)
     return list(unique.values())

@@ -51,14 +51,20 @@ class Finding:
     statement: dict | None = None  # the policy statement to add, when the fix is one
     layer: str = ""  # trust, identity, kms, grant, share, launch-permission, mfa, scp, ...
     apply: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+    also_in: list[str] = field(default_factory=list)  # other Regions where the same cause holds
 
     @property
     def title(self) -> str:
         return CATALOG[self.id]
 
     @property
+    def regions(self) -> list[str]:
+        """Every Region the finding concerns; empty for an account-wide one."""
+        return ([self.region] if self.region else []) + self.also_in
+
+    @property
     def where(self) -> str:
-        return f"{self.account}/{self.region}" if self.region else self.account
+        return f"{self.account}/{','.join(self.regions)}" if self.region else self.account
 
     def text(self) -> str:
         lines = [f"{self.where}: {self.id} {self.severity}: {self.title}", f"  cause: {self.cause}",
@@ -69,7 +75,7 @@ class Finding:
 
     def as_json(self) -> dict:
         data = {"Id": self.id, "Title": self.title, "Severity": self.severity, "Account": self.account,
-                "Region": self.region, "Layer": self.layer, "Cause": self.cause, "Fix": self.fix,
+                "Region": self.region, "Regions": self.regions, "Layer": self.layer, "Cause": self.cause, "Fix": self.fix,
                 "Fixable": self.apply is not None}
         if self.statement:
             data["Statement"] = self.statement
