@@ -25,6 +25,7 @@ class Outcome:
     status: str
     failure: str | None = None
     explanation: dict | None = None
+    parent_id: str = ""  # the run's parent execution, for `xacct executions show`
 
     @property
     def foreseen_by(self) -> str | None:
@@ -74,7 +75,7 @@ def run(sandbox, store, built, runbook: str, starter: str, locations: list[Targe
         where = step.get("xacct:TargetLocation")
         if where:
             outcomes[(where["Account"], where["Region"])] = Outcome(
-                step["StepStatus"], step.get("FailureMessage"), step.get("xacct:Explanation"))
+                step["StepStatus"], step.get("FailureMessage"), step.get("xacct:Explanation"), fanout.parent.id)
     return outcomes
 
 

@@ -118,7 +118,8 @@ def checked(sandbox, tmp_path_factory):
     """Each world built, checked and run once, on first use."""
     from xacct.store import Store
 
-    store = Store(tmp_path_factory.mktemp("generalisation") / "executions.db")
+    path = tmp_path_factory.mktemp("generalisation") / "executions.db"
+    store = Store(path)
     done: dict[str, harness.Checked] = {}
 
     def get(world: World) -> harness.Checked:
@@ -127,6 +128,7 @@ def checked(sandbox, tmp_path_factory):
                                              list(world.expected), world.region, world.given)
         return done[world.file]
 
+    get.store_path = path
     yield get
     store.close()
 
@@ -171,3 +173,19 @@ def test_doctor_and_the_run_agree_on_each_target(checked, world, account, region
 
 # findings about the starting account that make every target fail (the administration role)
 STARTER_FINDINGS = {"D201", "D202", "D203", "D206"}
+
+
+def test_executions_show_names_the_finding_that_foresees_a_same_account_key_policy_denial(checked):
+    """Issue 11, defect 6: a key policy of the caller's own account is no cross-account AMI's (D503);
+    doctor judges it as the key the call names (D304), and `executions show` says that."""
+    from click.testing import CliRunner
+
+    from xacct.cli import cli
+
+    maple = next(w for w in CASES if w.file == "maple-keys.yaml")
+    outcome = checked(maple).outcomes[("653000000003", "ca-central-1")]
+    shown = CliRunner().invoke(cli, ["--store", str(checked.store_path), "executions", "show", outcome.parent_id])
+    assert shown.exit_code == 0, shown.output
+    assert "foreseen by: xacct doctor (D304: a bucket or key policy does not allow a call the runbook makes)" \
+        in shown.output
+    assert "D503" not in shown.output
