@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..iam import PolicySet, Request, evaluate, parse_policy
-from .judge import compact, policy_json
+from .judge import compact, policy_json, with_statement
 
 MAX_VERSIONS = 5  # a managed policy keeps at most five versions (IAM quotas)
 
@@ -35,13 +35,6 @@ class Fix:
 
 def aws_managed(arn: str) -> bool:
     return ":iam::aws:policy/" in arn
-
-
-def _with(document: dict, statement: dict) -> dict:
-    """`document` with `statement` added at the end."""
-    current = document.get("Statement", [])
-    return {**document, "Version": document.get("Version", "2012-10-17"),
-            "Statement": (current if isinstance(current, list) else [current]) + [statement]}
 
 
 def permission_fix(reader, request: Request, policies: PolicySet, *, account: str, kind: str, name: str,
@@ -137,7 +130,7 @@ def boundary_fix(reader, account: str, kind: str, name: str, statement: dict) ->
     arn = reader.boundary_arn(account, kind, name)
     if arn is None:
         return f"the permissions boundary of {kind} {name} does not allow it", None
-    document = _with(reader.managed_document(account, arn), statement)
+    document = with_statement(reader.managed_document(account, arn), statement)
     content = compact(document)
     if aws_managed(arn):
         copy = re.sub(r"[^A-Za-z0-9+=,.@_-]", "-", f"{name}-boundary")[:128]
@@ -166,7 +159,7 @@ def scp_fix(reader, account: str, index: int, statement: dict) -> str:
     # the allow-list: the first policy attached there that allows anything at all
     chosen = next((p for p in level.policies if any(s.get("Effect") == "Allow" for s in _statements(p.document))),
                   level.policies[0])
-    content = compact(_with(chosen.document, statement))
+    content = compact(with_statement(chosen.document, statement))
     return (f"allow {statement['Action']} in SCP {chosen.name} attached to {level.where}, from the "
             f"management account: aws organizations update-policy --policy-id {chosen.id} --content '{content}'")
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..iam import Policy, parse_policy
-from .judge import compact
+from .judge import compact, with_statement
 from .reader import Unreadable
 
 
@@ -37,24 +37,19 @@ class Found:
         return parse_policy(self.document, self.label) if self.document else None
 
     def with_statement(self, statement: dict) -> Policy:
-        return parse_policy(_with(self.document, statement), self.label)
-
-
-def _with(document: dict | None, statement: dict) -> dict:
-    document = document or {"Version": "2012-10-17", "Statement": []}
-    current = document.get("Statement", [])
-    return {**document, "Statement": (current if isinstance(current, list) else [current]) + [statement]}
+        return parse_policy(with_statement(self.document, statement), self.label)
 
 
 def find(reader, resource: str, accounts: list[str]) -> Found | None:
     """The policy of the bucket or key `resource` names; None for other resources or when it cannot
     be read (doctor never guesses)."""
+    parts = resource.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return None
     try:
-        if resource.startswith("arn:aws:s3:::") or resource.startswith("arn:aws-"):
-            if ":s3:::" in resource:
-                return _bucket(reader, resource.split(":::", 1)[1].split("/", 1)[0], resource, accounts)
-        parts = resource.split(":", 5)
-        if len(parts) == 6 and parts[2] == "kms" and parts[5].startswith(("key/", "alias/")):
+        if parts[2] == "s3" and parts[5]:
+            return _bucket(reader, parts[5].split("/", 1)[0], resource, accounts)
+        if parts[2] == "kms" and parts[5].startswith(("key/", "alias/")):
             return _key(reader, parts)
     except Unreadable:
         return None
@@ -68,7 +63,7 @@ def _bucket(reader, bucket: str, resource: str, accounts: list[str]) -> Found | 
     document = reader.bucket_policy(owner, bucket)
 
     def add(statement: dict) -> tuple[str, Callable[[], None]]:
-        content = compact(_with(document, statement))
+        content = compact(with_statement(document, statement))
 
         def apply() -> None:
             reader.reading("s3", owner).put_bucket_policy(Bucket=bucket, Policy=content)
@@ -87,7 +82,7 @@ def _key(reader, parts: list[str]) -> Found | None:
     arn, document = found
 
     def add(statement: dict) -> tuple[str, Callable[[], None]]:
-        content = compact(_with(document, statement))
+        content = compact(with_statement(document, statement))
 
         def apply() -> None:  # the sandbox's operator stands outside the key policy it changes
             reader.reading("kms", owner, region).put_key_policy(KeyId=arn, PolicyName="default", Policy=content)
