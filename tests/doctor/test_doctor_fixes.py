@@ -63,3 +63,23 @@ def test_an_scp_allow_list_fix_names_the_policy_and_the_path_of_its_ou(fences):
     assert "allow s3:ListAllMyBuckets in SCP ProdAllowList attached to Root/Prod/Web (ou-" in finding.fix
     assert "aws organizations update-policy --policy-id p-" in finding.fix
     assert "organization level" not in finding.fix
+
+
+def test_doctor_apply_changes_the_boundary_and_the_finding_goes_away(tmp_path):
+    """The command as a user runs it: --apply makes the new boundary version, and doctor's second
+    look finds nothing (this world's accounts renamed 647...: its own in the process)."""
+    from click.testing import CliRunner
+
+    from xacct.cli import cli
+
+    (tmp_path / "list-buckets.yaml").write_text((WORLD.parent / "list-buckets.yaml").read_text())
+    (tmp_path / "fences.yaml").write_text(WORLD.read_text().replace("6420000000", "6470000000"))
+    admin = "arn:aws:iam::647000000001:role/AWS-SystemsManager-AutomationAdministrationRole"
+    result = CliRunner().invoke(cli, [
+        "--store", str(tmp_path / "executions.db"), "doctor", "ListBuckets", "--world", str(tmp_path / "fences.yaml"),
+        "--region", REGION, "--accounts", "647000000002", "-p", f"AutomationAssumeRole={admin}", "--apply", "--yes"])
+    before, _, after = result.output.partition("After the changes:")
+    assert "D301 error" in before and "aws iam create-policy-version --policy-arn arn:aws:iam::647000000002:policy/Fence" \
+        in before
+    assert "647000000002/ca-central-1 D301: done" in before
+    assert "No findings" in after and result.exit_code == 0, result.output
