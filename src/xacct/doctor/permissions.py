@@ -54,9 +54,13 @@ def needed(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
                            partition=checkup.partition)
     org_id = checkup.reader.org_id(owner)
     # where a bucket the runbook names may live: the principal's account, the starter's, the
-    # targets', then the organization's
-    accounts = list(dict.fromkeys([owner, checkup.account] + [a for a, _ in checkup.targets]
-                                  + list(checkup.reader.organization_accounts())))
+    # targets', then (only when none of these owns it) the organization's
+    nearby = list(dict.fromkeys([owner, checkup.account] + [a for a, _ in checkup.targets]))
+
+    def accounts():
+        yield from nearby
+        yield from (a for a in checkup.reader.organization_accounts() if a not in nearby)
+
     for call in calls:
         authorization = call.authorization
         key = (authorization.action, authorization.resource)
@@ -65,7 +69,7 @@ def needed(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
         seen.add(key)
         known = call.known_resource
         resource = authorization.resource if known else "*"
-        found = resource_policies.find(checkup.reader, resource, accounts) if known else None
+        found = resource_policies.find(checkup.reader, resource, accounts()) if known else None
         resource_account = found.owner if found else owner
         policies = PolicySet(identity=identity if known else relaxed(identity),
                              boundaries=boundaries if known else relaxed(boundaries),

@@ -172,13 +172,14 @@ class Reader:
     def _buckets(self, account: str) -> frozenset[str]:
         return frozenset(b["Name"] for b in self.reading("s3", account).list_buckets().get("Buckets", []))
 
-    def bucket_owner(self, bucket: str, accounts: list[str]) -> str | None:
-        """Which of `accounts` owns `bucket` (ListBuckets of each lists only its own)."""
+    def bucket_owner(self, bucket: str, accounts) -> str | None:
+        """Which of `accounts` (an iterable, read in order until one owns it) owns `bucket`
+        (ListBuckets of each lists only its own)."""
         for account in accounts:
             try:
                 if bucket in self.read("buckets", account):
                     return account
-            except (Unreadable, Exception):  # an account doctor may not list: another may own it
+            except Exception:  # Unreadable, AccessDenied: an account doctor may not list; another may own it
                 continue
         return None
 

@@ -14,7 +14,7 @@ the run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..iam import Policy, parse_policy
 from .judge import compact, with_statement
@@ -40,7 +40,7 @@ class Found:
         return parse_policy(with_statement(self.document, statement), self.label)
 
 
-def find(reader, resource: str, accounts: list[str]) -> Found | None:
+def find(reader, resource: str, accounts: Iterable[str]) -> Found | None:
     """The policy of the bucket or key `resource` names; None for other resources or when it cannot
     be read (doctor never guesses)."""
     parts = resource.split(":", 5)
@@ -56,7 +56,7 @@ def find(reader, resource: str, accounts: list[str]) -> Found | None:
     return None
 
 
-def _bucket(reader, bucket: str, resource: str, accounts: list[str]) -> Found | None:
+def _bucket(reader, bucket: str, resource: str, accounts: Iterable[str]) -> Found | None:
     owner = reader.bucket_owner(bucket, accounts)
     if owner is None:
         return None
