@@ -110,3 +110,24 @@ accounts:
            "Writer in account 641000000051 of this world)" in found[0][3]
     assert "no user nobody in account 641000000052" in found[1][3]
     assert found[2][3].startswith("not a valid IAM policy: MalformedPolicy: Invalid principal in policy")
+
+
+def test_an_account_of_its_own_keeps_full_aws_access_unless_it_detaches_it(tmp_path):
+    """SCPs attached to an account itself, below its OU's: the same rule as at an OU."""
+    management, kept, detached = "641000000061", "641000000062", "641000000063"
+    data = {"world": 1,
+            "organization": {"management": management, "scps": {"OnlyS3": ONLY_S3},
+                             "accounts": {kept: {"scps": ["OnlyS3"]},
+                                          detached: {"scps": ["OnlyS3"], "detach": ["FullAWSAccess"]}}},
+            "accounts": {a: {"iam": {"users": {"ops": {"accessKey": True, "policies": {"admin": ADMIN}}}}}
+                         for a in (management, kept, detached)}}
+    (tmp_path / "accounts.yaml").write_text(json.dumps(data))
+    cloud = SandboxCloud(enforce=True)
+    built = build_world(load_world(str(tmp_path / "accounts.yaml")), cloud)
+    cloud.client("iam", "us-east-1", built.users[(kept, "ops")]).list_roles()
+    with pytest.raises(ClientError) as err:
+        cloud.client("iam", "us-east-1", built.users[(detached, "ops")]).list_roles()
+    assert "no service control policy allows the iam:ListRoles action" in err.value.response["Error"]["Message"]
+    org = cloud.reading_client("organizations", "us-east-1", cloud.operator(management))
+    names = {p["Name"] for p in org.list_policies_for_target(TargetId=detached, Filter="SERVICE_CONTROL_POLICY")["Policies"]}
+    assert names == {"OnlyS3"}

@@ -28,6 +28,10 @@ def build_organization(cloud, spec: dict) -> dict[str, str]:
     root = org.list_roots()["Roots"][0]["Id"]
     units: dict[str, str] = {}
     _units(org, management, spec.get("units") or {}, root, root, "", units)
+    placed = {str(a) for unit in _unit_specs(spec.get("units") or {}, "") for a in unit[1].get("accounts") or []}
+    for account in spec.get("accounts") or {}:  # an account with policies of its own, in no unit: under the root
+        if str(account) not in placed:
+            _place(org, management, str(account), root, root)
     for kind, policy_type in POLICY_TYPES.items():
         if spec.get(kind):
             _organization_policies(org, spec, root, units, kind, policy_type)
@@ -57,6 +61,8 @@ def _organization_policies(org, spec: dict, root: str, units: dict[str, str], ki
             Content=json.dumps(document))["Policy"]["PolicySummary"]["Id"]
     levels = [(root, spec.get("root") or {})]
     levels += [(units[path], unit) for path, unit in _unit_specs(spec.get("units") or {}, "")]
+    levels += [(str(account), place or {}) for account, place in (spec.get("accounts") or {}).items()
+               if str(account) != str(spec.get("management", ""))]
     for target, place in levels:
         names = place.get(kind) or []
         detached = set(place.get("detach") or []) if kind == "scps" else set()

@@ -361,6 +361,9 @@ class _Builder:
 
             root = level(spec.get("root") or {}, ("organization", "root"))
             walk(spec.get("units"), [root], ("organization", "units"))
+            for account, place in (spec.get("accounts") or {}).items():  # the account's own level, last
+                levels[str(account)] = levels.get(str(account), [root]) + [
+                    level(place or {}, ("organization", "accounts", account))]
             # RCPFullAWSAccess is attached everywhere and cannot be detached: no RCPs means no limit
             found[kind] = levels if spec.get(kind) else {}
         self.cloud.gate.organization = (management, found["scps"])
@@ -369,6 +372,7 @@ class _Builder:
         members = {a for levels in (found["scps"], found["rcps"]) for a in levels}
         for unit in _units(spec.get("units")):
             members.update(str(a) for a in unit.get("accounts") or [])
+        members.update(str(a) for a in spec.get("accounts") or {})
         self.cloud.gate.members = members | {management}
         from ..organization import build_organization
 

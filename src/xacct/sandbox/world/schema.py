@@ -10,6 +10,7 @@
       units: {NAME: {accounts: [ID], scps: [NAME], rcps: [NAME], detach: [FullAWSAccess], units: {...}}}
                                                     # FullAWSAccess stays beside the SCPs named
                                                     # at a level unless the level detaches it
+      accounts: {ID: {scps: [NAME], rcps: [NAME], detach: [FullAWSAccess]}}  # an account's own level
     accounts:
       "111111111111":
         alias: hoge
@@ -129,5 +130,7 @@ ORG_POLICIES = names(POLICY, aws("organizations", "CreatePolicy", "Name"))
 ORGANIZATION = {"management": ACCOUNT, "id": Checked(str, rules.organization_id),
                 "scps": ORG_POLICIES, "rcps": ORG_POLICIES,
                 "root": {"scps": [TEXT], "rcps": [TEXT], "detach": DETACH},
+                # policies attached to an account itself (below its OU's), beside FullAWSAccess
+                "accounts": names({"scps": [TEXT], "rcps": [TEXT], "detach": DETACH}, ACCOUNT),
                 "units": names(unit_schema(), aws("organizations", "CreateOrganizationalUnit", "Name"))}
 WORLD = {"world": int, "organization": ORGANIZATION, "accounts": names(ACCOUNT_SPEC, ACCOUNT)}
