@@ -112,9 +112,17 @@ def test_a_denial_explained_after_a_run_names_the_finding_that_foresees_it():
         ({"layer": "scp", "action": "s3:PutEncryptionConfiguration", "decision": "explicitDeny"}, "D302"),
         ({"layer": "trust", "action": "sts:AssumeRole", "principal": "arn:aws:iam::1:user/u",
           "fix": "... Bool aws:MultiFactorAuthPresent ['true']: sign in with MFA"}, "D401"),
-        ({"layer": "kms", "action": "kms:CreateGrant", "principal": "arn:aws:iam::2:user/ops"}, "D503"),
-        ({"layer": "kms", "action": "kms:Decrypt", "principal": "arn:aws:sts::2:assumed-role/"
-          "AWSServiceRoleForAutoScaling/AutoScaling"}, "D504"),
+        ({"layer": "kms", "action": "kms:CreateGrant", "principal": "arn:aws:iam::222222222222:user/ops",
+          "resource": "arn:aws:kms:us-east-1:111111111111:key/k"}, "D503"),
+        ({"layer": "kms", "action": "kms:Decrypt", "principal": "arn:aws:sts::222222222222:assumed-role/"
+          "AWSServiceRoleForAutoScaling/AutoScaling", "resource": "arn:aws:kms:us-east-1:111111111111:key/k"}, "D504"),
+        # issue 11, defect 6: a key of the caller's own account is no AMI share's: its key policy is
+        # judged as any resource's the runbook names (D304), and a key no call names is no check's
+        ({"layer": "kms", "action": "kms:Decrypt", "principal": "arn:aws:sts::222222222222:assumed-role/R/s",
+          "resource": "arn:aws:kms:us-east-1:222222222222:key/k", "decision": "implicitDeny"}, "D304"),
+        ({"layer": "kms", "action": "kms:Decrypt", "principal": "arn:aws:sts::222222222222:assumed-role/R/s",
+          "resource": "*"}, None),
+        ({"layer": "session", "action": "s3:GetObject", "decision": "implicitDeny"}, None),
     ]
     for explanation, expected in cases:
         assert finding_for(explanation) == expected, explanation

@@ -107,6 +107,10 @@ def _drop_role(world):
 def _trust_someone_else(world):
     trust = world["accounts"]["710000000032"]["iam"]["roles"][EXEC_ROLE]["trust"]
     trust["Statement"][0]["Principal"]["AWS"] = "arn:aws:iam::710000000031:role/SomeOtherRole"
+    # IAM refuses a trust policy naming a role that does not exist: the other role is there
+    world["accounts"]["710000000031"]["iam"]["roles"]["SomeOtherRole"] = {"trust": {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"},
+                                                "Action": "sts:AssumeRole"}]}}
 
 
 def _admin_cannot_assume(world):

@@ -15,7 +15,8 @@ __all__ = ["CATALOG", "Checkup", "Finding", "Reader", "Unreadable", "diagnose"]
 
 def diagnose(checkup: Checkup) -> list[Finding]:
     """Every finding, in the order a run would meet them; the same cause found for several
-    targets (a policy of the administration role, say) is reported once."""
+    targets (a policy of the administration role, say) is reported once, with every Region
+    where it holds (a Region's SCP condition can make it hold in one and not another)."""
     from . import images, mfa, permissions, roles, sharing
 
     findings: list[Finding] = []
@@ -24,6 +25,8 @@ def diagnose(checkup: Checkup) -> list[Finding]:
         findings += roles.administration(checkup)
         for account in dict.fromkeys(account for account, _ in checkup.targets):
             findings += roles.execution_role(checkup, account)
+        for account, region in checkup.targets:
+            findings += roles.execution_role_passes(checkup, account, region)
         for account, region in checkup.targets:
             findings += sharing.shared_with(checkup, account, region)
     else:
@@ -36,5 +39,7 @@ def diagnose(checkup: Checkup) -> list[Finding]:
             findings += images.launchable(checkup, account, region)
     unique: dict[tuple, Finding] = {}
     for finding in findings:
-        unique.setdefault((finding.id, finding.account, finding.fix), finding)
+        first = unique.setdefault((finding.id, finding.account, finding.fix), finding)
+        if first is not finding and finding.region and finding.region not in first.regions:
+            first.also_in.append(finding.region)
     return list(unique.values())

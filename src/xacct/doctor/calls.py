@@ -96,6 +96,12 @@ def runbook_calls(document: Document, values: dict[str, Any], *, region: str, ac
         if not isinstance(step.inputs, dict):
             continue
         inputs = interpolate(step.inputs, lookup)
+        if step.action == "aws:executeScript":
+            for service, operation, literal in _script_operations(step):
+                for authorization in authorizations(service, operation, literal, region=region, account=account,
+                                                    partition=partition):
+                    calls.append(Call(step.name or "?", service, operation, authorization))
+            continue
         if step.action in API_NAMING_ACTIONS:
             service, operation = inputs.get("Service"), inputs.get("Api")
             if not isinstance(service, str) or not isinstance(operation, str) or "{{" in service + operation:
@@ -112,6 +118,25 @@ def runbook_calls(document: Document, values: dict[str, Any], *, region: str, ac
                                                 partition=partition):
                 calls.append(Call(step.name or "?", service, operation, authorization))
     return calls
+
+
+def _script_operations(step: Step) -> Iterator[tuple[str, str, dict]]:
+    """The client calls of a Python aws:executeScript step (script_calls.py), as botocore names
+    the operations; a method the service's model lacks is no call (the run would fail first)."""
+    from ..aws.models import operation_name
+    from .script_calls import script_calls
+
+    script = step.inputs.get("Script") if isinstance(step.inputs, dict) else None
+    runtime = str(step.inputs.get("Runtime", "")) if isinstance(step.inputs, dict) else ""
+    if not isinstance(script, str) or not runtime.startswith("python"):
+        return
+    for service, method, params in script_calls(script):
+        try:
+            operation = operation_name(service, method)
+        except Exception:  # a service botocore does not know
+            operation = None
+        if operation:
+            yield service, operation, params
 
 
 def _operation_name(service: str, api: str) -> str:

@@ -26,6 +26,9 @@ CATALOG: dict[str, str] = {
     "D301": "a permission the runbook needs is missing",
     "D302": "a permission the runbook needs is denied",
     "D303": "a permission the runbook needs depends on a condition",
+    "D304": "a bucket or key policy does not allow a call the runbook makes",
+    "D305": "a bucket or key policy denies a call the runbook makes",
+    "D306": "a resource control policy does not allow a call the runbook makes",
     "D401": "MFA required by the role's trust policy",
     "D501": "AMI not shared with the target account",
     "D502": "snapshot of the AMI not shared with the target account",
@@ -48,14 +51,20 @@ class Finding:
     statement: dict | None = None  # the policy statement to add, when the fix is one
     layer: str = ""  # trust, identity, kms, grant, share, launch-permission, mfa, scp, ...
     apply: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+    also_in: list[str] = field(default_factory=list)  # other Regions where the same cause holds
 
     @property
     def title(self) -> str:
         return CATALOG[self.id]
 
     @property
+    def regions(self) -> list[str]:
+        """Every Region the finding concerns; empty for an account-wide one."""
+        return ([self.region] if self.region else []) + self.also_in
+
+    @property
     def where(self) -> str:
-        return f"{self.account}/{self.region}" if self.region else self.account
+        return f"{self.account}/{','.join(self.regions)}" if self.region else self.account
 
     def text(self) -> str:
         lines = [f"{self.where}: {self.id} {self.severity}: {self.title}", f"  cause: {self.cause}",
@@ -66,16 +75,40 @@ class Finding:
 
     def as_json(self) -> dict:
         data = {"Id": self.id, "Title": self.title, "Severity": self.severity, "Account": self.account,
-                "Region": self.region, "Layer": self.layer, "Cause": self.cause, "Fix": self.fix,
+                "Region": self.region, "Regions": self.regions, "Layer": self.layer, "Cause": self.cause, "Fix": self.fix,
                 "Fixable": self.apply is not None}
         if self.statement:
             data["Statement"] = self.statement
         return data
 
 
+# What launching another account's encrypted AMI asks of its key (the key policy statements
+# `xacct ami share` plans: "Share an AMI with specific AWS accounts", Amazon EC2 User Guide)
+AMI_KEY_ACTIONS = ("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt", "kms:GenerateDataKey")
+JUDGED_LAYERS = ("identity", "boundary", "scp")  # the layers doctor's D3xx checks judge
+
+
+def _account_of(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 5 and parts[0] == "arn" else ""
+
+
+def _resource_finding(explanation: dict) -> str | None:
+    """D304/D305 for a bucket or a key that the call named (doctor reads their policies); None
+    for other resources, and for a key the call did not name (kms:Decrypt finds it in the
+    ciphertext, which doctor cannot read before the run)."""
+    resource = str(explanation.get("resource") or "")
+    parts = resource.split(":", 5)
+    named = (len(parts) == 6 and (parts[2] == "s3" or (parts[2] == "kms" and parts[5] != "*")))
+    if not named:
+        return None
+    return "D305" if explanation.get("decision") == "explicitDeny" else "D304"
+
+
 def finding_for(explanation: dict) -> str | None:
     """The doctor finding that foresees the cause of a denial explained after a run, so that a
-    failed run and `xacct doctor` name the same cause the same way."""
+    failed run and `xacct doctor` name the same cause the same way; None when no doctor check
+    judges that cause (a link is made only where the finding's check would have seen it)."""
     if explanation.get("finding") in CATALOG:  # the explanation knew its cause (a missing share, role)
         return explanation["finding"]
     layer = str(explanation.get("layer") or "").split(" ")[0]
@@ -91,12 +124,21 @@ def finding_for(explanation: dict) -> str | None:
     if action == "iam:PassRole":
         return "D206"
     if layer == "kms":
+        # D503/D504 judge another account's key behind an AMI the run launches; a key of the
+        # caller's own account, or a call that launching does not make, is no check's
+        key_account = _account_of(str(explanation.get("resource") or ""))
+        if not key_account or key_account == _account_of(principal) or not action.startswith(AMI_KEY_ACTIONS):
+            return _resource_finding(explanation)
         return "D504" if "AWSServiceRoleForAutoScaling" in principal else "D503"
+    if layer == "resource":
+        return _resource_finding(explanation)
+    if layer == "rcp":
+        return "D306"
+    if layer not in JUDGED_LAYERS:
+        return None
     if explanation.get("decision") == "explicitDeny":
         return "D302"
-    if layer in ("identity", "boundary", "session", "scp"):
-        return "D301"
-    return None
+    return "D301"
 
 
 AREAS = {"1": "The runbook in each target", "2": "Roles of the run", "3": "Permissions the runbook's calls need",

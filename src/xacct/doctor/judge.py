@@ -57,3 +57,11 @@ def compact(statement: dict) -> str:
 
 def policy_json(*statements: dict) -> str:
     return compact({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def with_statement(document: dict | None, statement: dict) -> dict:
+    """A policy document with `statement` added at the end (a new one when there is none)."""
+    document = document or {"Version": "2012-10-17", "Statement": []}
+    current = document.get("Statement", [])
+    return {**document, "Version": document.get("Version", "2012-10-17"),
+            "Statement": (current if isinstance(current, list) else [current]) + [statement]}

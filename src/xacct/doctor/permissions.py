@@ -17,7 +17,9 @@ from ..iam import Caller, PolicySet, Request, evaluate
 from .calls import Call, parameter_values, runbook_calls, target_resolution_calls
 from .checkup import Checkup, split_arn
 from .findings import Finding
-from .judge import policy_json, relaxed, session_of
+from . import resource_policies
+from .fixes import permission_fix, scp_attachment
+from .judge import relaxed, session_of
 from .reader import Unreadable
 
 
@@ -50,6 +52,15 @@ def needed(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
     calls = target_resolution_calls(checkup.target_keys, region=region, account=owner, partition=checkup.partition)
     calls += runbook_calls(checkup.runbook.document, values, region=region, account=owner,
                            partition=checkup.partition)
+    org_id = checkup.reader.org_id(owner)
+    # where a bucket the runbook names may live: the principal's account, the starter's, the
+    # targets', then (only when none of these owns it) the organization's
+    nearby = list(dict.fromkeys([owner, checkup.account] + [a for a, _ in checkup.targets]))
+
+    def accounts():
+        yield from nearby
+        yield from (a for a in checkup.reader.organization_accounts() if a not in nearby)
+
     for call in calls:
         authorization = call.authorization
         key = (authorization.action, authorization.resource)
@@ -58,58 +69,68 @@ def needed(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
         seen.add(key)
         known = call.known_resource
         resource = authorization.resource if known else "*"
+        found = resource_policies.find(checkup.reader, resource, accounts()) if known else None
+        resource_account = found.owner if found else owner
         policies = PolicySet(identity=identity if known else relaxed(identity),
                              boundaries=boundaries if known else relaxed(boundaries),
-                             scps=scps if known else [relaxed(level) for level in scps])
-        request = Request(caller, authorization.action, resource, owner)
+                             scps=scps if known else [relaxed(level) for level in scps],
+                             resource=found.policy if found else None,
+                             resource_kind=found.kind if found else "resource",
+                             rcps=checkup.reader.rcps(resource_account) if found else [])
+        context = {"aws:RequestedRegion": [region], **({"aws:PrincipalOrgID": [org_id]} if org_id else {})}
+        request = Request(caller, authorization.action, found.resource if found else resource, resource_account,
+                          context)
         decision = evaluate(request, policies)
         if not decision.allowed:
-            yield _finding(checkup, call, decision, principal, owner, kind, name, region, known)
+            yield _finding(checkup, call, decision, principal, owner, kind, name, region, known, request, policies,
+                           found)
 
 
 def _finding(checkup: Checkup, call: Call, decision, principal: str, account: str, kind: str, name: str,
-             region: str, known: bool) -> Finding:
+             region: str, known: bool, request: Request, policies: PolicySet, found=None) -> Finding:
     action = call.authorization.action
     resource = call.authorization.resource if known else _resource_pattern(call.authorization.resource)
     renamed = action.split(":", 1)[1] != call.operation
     api = f"{call.service} {call.operation}" + (f", which IAM authorizes as {action}" if renamed else "")
     statement = {"Effect": "Allow", "Action": action, "Resource": resource}
     policy_name = "xacct-" + re.sub(r"[^A-Za-z0-9+=,.@_-]", "-", action.replace(":", "-"))
+    apply = None
+    layer = decision.layer.split(" ")[0]
     if decision.decision == "explicitDeny":
-        finding_id, severity = "D302", "error"
+        finding_id, severity = {"resource": "D305", "kms": "D305", "rcp": "D306"}.get(layer, "D302"), "error"
         why = f"{decision.statements[0].ref} denies {action}"
         fix = f"remove or narrow {decision.statements[0].ref}"
+        if decision.layer == "scp":
+            policy = decision.statements[0].ref.split(" statement ")[0].removeprefix("SCP ")
+            where = scp_attachment(checkup.reader, account, policy)
+            fix += f" (attached to {where})" if where else ""
     elif decision.notes:
         finding_id, severity = "D303", "warning"
         why = "; ".join(str(n) for n in decision.notes)
         fix = f"make sure the condition holds when the step runs, or allow {action} without it"
     else:
-        finding_id, severity = "D301", "error"
-        layer = decision.missing or decision.layer
+        missing = decision.missing or decision.layer
+        finding_id = {"resource": "D304", "kms": "D304", "rcp": "D306"}.get(missing.split(" ")[0], "D301")
+        severity = "error"
         why = {"identity": f"no identity-based policy allows the {action} action",
-               "boundary": f"the permissions boundary does not allow the {action} action"}.get(
-            layer, f"no {layer} allows the {action} action")
-        fix = None
+               "boundary": f"the permissions boundary does not allow the {action} action",
+               "resource": f"the {found.label if found else 'resource-based policy'} does not allow it",
+               "kms": f"the {found.label if found else 'key policy'} does not allow it (a key policy must allow "
+                      "its principals, or delegate to the account's IAM policies)"}.get(
+            missing, f"no {missing} allows the {action} action")
+        if missing.startswith("scp"):
+            level = checkup.reader.scp_levels(account)
+            index = int(missing.rsplit(" ", 1)[-1]) - 1
+            if index < len(level):
+                why = f"no SCP attached to {level[index].where} allows the {action} action"
+        made = permission_fix(checkup.reader, request, policies, account=account, kind=kind, name=name,
+                              statement=statement, policy_name=policy_name,
+                              judged_as=None if known else {**statement, "Resource": "*"}, found=found,
+                              principal_arn=checkup.role_arn_of(account, name) if kind == "role" else principal)
+        fix, apply, layer = made.text, made.apply, made.layer
     where = "resource unknown until the run" if not known else f"on {resource}"
     cause = f"step {call.step} calls {api} ({where}) as {principal}; {why}"
-    apply = None
-    if fix is None:
-        reader = checkup.reader
-        verb = {"role": "put-role-policy --role-name", "user": "put-user-policy --user-name"}.get(kind)
-        fix = (f"aws iam {verb} {name} --policy-name {policy_name} --policy-document '{policy_json(statement)}'"
-               if verb else f"add to the policies of {principal}: {policy_json(statement)}")
-        if decision.layer.startswith("scp") or (decision.missing or "").startswith("scp"):
-            fix = f"allow {action} in the SCPs above {account} (organization level {decision.missing})"
-        elif kind in ("role", "user"):
-            def apply() -> None:
-                iam = reader.client("iam", account)
-                document = policy_json(statement)
-                if kind == "role":
-                    iam.put_role_policy(RoleName=name, PolicyName=policy_name, PolicyDocument=document)
-                else:
-                    iam.put_user_policy(UserName=name, PolicyName=policy_name, PolicyDocument=document)
-                reader.read.cache_clear()
-    return Finding(finding_id, severity, account, region, cause, fix, statement=statement, layer="identity",
+    return Finding(finding_id, severity, account, region, cause, fix, statement=statement, layer=layer,
                    apply=apply)
 
 

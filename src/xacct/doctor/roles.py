@@ -10,7 +10,8 @@ from typing import Iterator
 from ..iam import Caller, PolicySet, Request, evaluate
 from .checkup import Checkup, split_arn
 from .findings import Finding
-from .judge import compact, policy_json, session_of, trusts, trust_naming
+from .fixes import permission_fix
+from .judge import compact, session_of, trusts, trust_naming
 from .reader import Unreadable
 
 ADMINISTRATION_ROLE = "AWS-SystemsManager-AutomationAdministrationRole"
@@ -40,49 +41,43 @@ def _trust_fix(role_name: str, account: str, statement: dict, finding_id: str, c
                    f"'{compact(document)}'", statement=statement, layer=layer, apply=apply)
 
 
-def _identity_fix(role_name: str, account: str, statement: dict, policy_name: str, finding_id: str, cause: str,
-                  checkup: Checkup, severity: str = "error", region: str | None = None) -> Finding:
-    reader = checkup.reader
-
-    def apply() -> None:
-        reader.client("iam", account).put_role_policy(RoleName=role_name, PolicyName=policy_name,
-                                                      PolicyDocument=policy_json(statement))
-
-    return Finding(finding_id, severity, account, region, cause,
-                   f"aws iam put-role-policy --role-name {role_name} --policy-name {policy_name} "
-                   f"--policy-document '{policy_json(statement)}'", statement=statement, layer="identity",
-                   apply=apply)
-
-
-def caller_may_pass(checkup: Checkup, role_arn: str, acting: str | None = None) -> Iterator[Finding]:
-    """iam:PassRole: SSM checks that whoever starts the execution may pass its role to SSM."""
+def caller_may_pass(checkup: Checkup, role_arn: str, acting: str | None = None,
+                    region: str | None = None) -> Iterator[Finding]:
+    """iam:PassRole: SSM checks that whoever starts the execution may pass its role to SSM, in
+    the Region the execution starts in (its aws:RequestedRegion)."""
     acting = acting or checkup.acting_arn
     account, kind, name = split_arn(acting)
     if kind not in ("user", "role"):
         return
     identity, boundaries = checkup.reader.identity_policies(account, kind, name)
     request = Request(Caller(acting, checkup.role_arn_of(account, name) if kind == "role" else None),
-                      "iam:PassRole", role_arn, role_arn.split(":")[4], {"iam:PassedToService": [SSM]})
-    decision = evaluate(request, PolicySet(identity=identity, boundaries=boundaries,
-                                           scps=checkup.reader.scps(account)))
+                      "iam:PassRole", role_arn, role_arn.split(":")[4],
+                      {"iam:PassedToService": [SSM], "aws:RequestedRegion": [region or checkup.region]})
+    policies = PolicySet(identity=identity, boundaries=boundaries, scps=checkup.reader.scps(account))
+    decision = evaluate(request, policies)
     if decision.allowed:
         return
     statement = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": role_arn,
                  "Condition": {"StringEquals": {"iam:PassedToService": SSM}}}
     cause = (f"{acting} starts the run and must be allowed iam:PassRole on {role_arn} (to {SSM}); "
              f"{_why(decision)}")
-    if kind == "role":
-        yield _identity_fix(name, account, statement, "xacct-pass-automation-role", "D206", cause, checkup)
-    else:
-        reader = checkup.reader
+    finding = _permission_finding(checkup, "D206", cause, request, policies, account, kind, name, statement,
+                                  "xacct-pass-automation-role", decision)
+    finding.region = region
+    yield finding
 
-        def apply() -> None:
-            reader.client("iam", account).put_user_policy(UserName=name, PolicyName="xacct-pass-automation-role",
-                                                          PolicyDocument=policy_json(statement))
 
-        yield Finding("D206", "error", account, None, cause,
-                      f"aws iam put-user-policy --user-name {name} --policy-name xacct-pass-automation-role "
-                      f"--policy-document '{policy_json(statement)}'", statement, "identity", apply)
+def _permission_finding(checkup: Checkup, finding_id: str, cause: str, request: Request, policies: PolicySet,
+                        account: str, kind: str, name: str, statement: dict, policy_name: str, decision) -> Finding:
+    """A permission the principal lacks, fixed at the layer that lacks it (fixes.py); an explicit
+    deny is named, to be removed or narrowed."""
+    if decision.decision == "explicitDeny":
+        return Finding(finding_id, "error", account, None, cause,
+                       f"remove or narrow {decision.statements[0].ref}", statement, decision.layer)
+    made = permission_fix(checkup.reader, request, policies, account=account, kind=kind, name=name,
+                          statement=statement, policy_name=policy_name)
+    return Finding(finding_id, "error", account, None, cause, made.text, statement=statement, layer=made.layer,
+                   apply=made.apply)
 
 
 def _why(decision) -> str:
@@ -174,20 +169,34 @@ def execution_role(checkup: Checkup, account: str) -> Iterator[Finding]:
         return  # reported by administration()
     identity, boundaries = checkup.reader.identity_policies(admin_account, "role", admin_name)
     request = Request(session_of(admin), "sts:AssumeRole", target, account)
-    decision = evaluate(request, PolicySet(identity=identity, boundaries=boundaries, resource=trust_naming(admin),
-                                           resource_kind="trust", scps=checkup.reader.scps(admin_account)))
+    policies = PolicySet(identity=identity, boundaries=boundaries, resource=trust_naming(admin),
+                         resource_kind="trust", scps=checkup.reader.scps(admin_account))
+    decision = evaluate(request, policies)
     if not decision.allowed:
         statement = {"Effect": "Allow", "Action": "sts:AssumeRole",
                      "Resource": f"arn:{checkup.partition}:iam::*:role/{name}"}
-        yield _identity_fix(admin_name, admin_account, statement, "xacct-assume-execution-roles", "D203",
-                            f"the administration role {admin_name} may not assume {target}: {_why(decision)}; SSM "
-                            f"reports this as \"The execution role {target} in the target location is unable to "
-                            "be assumed.\"", checkup)
+        yield _permission_finding(
+            checkup, "D203", f"the administration role {admin_name} may not assume {target}: {_why(decision)}; SSM "
+            f"reports this as \"The execution role {target} in the target location is unable to be assumed.\"",
+            request, policies, admin_account, "role", admin_name, statement, "xacct-assume-execution-roles", decision)
     if "AutomationAssumeRole" in checkup.runbook.document.parameters:
         # the runbook runs in the target with the execution role as its AutomationAssumeRole: SSM
-        # assumes it there, and the role (starting the child) must be allowed to pass itself
+        # assumes it there
         yield from service_may_assume(checkup, target, "D207", "execution role", region=checkup.region)
-        yield from caller_may_pass(checkup, target, acting=session_of(target).arn)
+
+
+def execution_role_passes(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
+    """In one target location: the execution role, starting the child as its AutomationAssumeRole,
+    must be allowed to pass itself there."""
+    if "AutomationAssumeRole" not in checkup.runbook.document.parameters:
+        return
+    target = checkup.role_arn_of(account, checkup.execution_role_name)
+    try:
+        if checkup.reader.role(account, checkup.execution_role_name) is None:
+            return  # D204
+    except Unreadable:
+        return  # D901
+    yield from caller_may_pass(checkup, target, acting=session_of(target).arn, region=region)
 
 
 def execution_role_template(partition: str, account: str, name: str, admin: str) -> tuple[dict, dict, str]:

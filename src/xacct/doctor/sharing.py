@@ -19,7 +19,7 @@ def shared_with(checkup: Checkup, account: str, region: str) -> Iterator[Finding
     if checkup.owned_by_aws or checkup.runbook.folder is not None or account == checkup.account:
         return  # AWS-owned runbooks are everywhere; a file runs as it is; the owner reads its own
     owner, name = checkup.account, checkup.runbook.name
-    ssm = checkup.reader.client("ssm", owner, region)
+    ssm = checkup.reader.reading("ssm", owner, region)
     try:
         shares = ssm.describe_document_permission(Name=name, PermissionType="Share")["AccountIds"]
     except ClientError as exc:

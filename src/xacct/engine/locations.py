@@ -221,37 +221,55 @@ def run_fanout(fanout: Fanout) -> str:
             data["xacct:Explanation"] = explanation
         store.append(parent.id, "ExecutionFinished", data=data, status=S.FAILED, ended=True)
         return S.FAILED
-    # one limit per location entry, as each entry carries its own settings
-    limits = []
-    for location in fanout.locations:
-        total = sum(1 for t in fanout.targets if t.location is location) or 1
-        # the defaults of TargetLocationMaxConcurrency (1) and TargetLocationMaxErrors (0), as
-        # the API reference gives them (API_TargetLocation)
-        limits.append((parse_rate(location.max_concurrency, total, default="1", minimum=1),
-                       parse_rate(location.max_errors, total, default="0", minimum=0)))
-    concurrency = max(c for c, _ in limits) if limits else 1
-    error_limit = min((e for _, e in limits if e is not None), default=None)
-    ran = run_rated(fanout.targets, lambda target: _run_target_safely(fanout, target), concurrency=concurrency,
-                    error_limit=error_limit, cancelled=parent.cancelled)
-    pending = ran.not_started
-    for target in pending:  # never started: say so
-        store.append(parent.id, "StepFinished", target.step_name, {
-            "StepStatus": S.CANCELLED,
-            **({} if parent.cancelled() else {"FailureMessage": NOT_STARTED.format(limit=error_limit)})})
+    failed, pending = _run_locations(fanout)
     if parent.cancelled():
         final = S.CANCELLED
-    elif ran.failed or pending:
+    elif failed or pending:
         final = S.FAILED
     else:
         final = S.SUCCESS
     failure = None
     if final == S.FAILED:
-        failure = f"{ran.failed} of {len(fanout.targets)} target locations failed" + (
+        failure = f"{failed} of {len(fanout.targets)} target locations failed" + (
             f"; {len(pending)} were not started" if pending else "") + "."
     store.append(parent.id, "ExecutionFinished",
                  data={"AutomationExecutionStatus": final, "Outputs": {}, "FailureMessage": failure},
                  status=final, ended=True)
     return final
+
+
+def _run_locations(fanout: Fanout) -> tuple[int, list[Target]]:
+    """Each TargetLocations entry with its own TargetLocationMaxConcurrency and
+    TargetLocationMaxErrors (API_TargetLocation: "The maximum number of errors allowed before the
+    system stops queueing additional Automation executions"), entries side by side, so that one
+    entry's failures never stop another's targets and one's concurrency never widens another's.
+    Returns (targets failed, targets never started), the latter recorded as not run."""
+    parent, store = fanout.parent, fanout.parent.store
+    groups = [(location, [t for t in fanout.targets if t.location is location]) for location in fanout.locations]
+    groups = [(location, targets) for location, targets in groups if targets]
+
+    def one(group) -> tuple[int, list[Target]]:
+        location, targets = group
+        # the defaults of TargetLocationMaxConcurrency (1) and TargetLocationMaxErrors (0), as
+        # the API reference gives them (API_TargetLocation)
+        concurrency = parse_rate(location.max_concurrency, len(targets), default="1", minimum=1)
+        error_limit = parse_rate(location.max_errors, len(targets), default="0", minimum=0)
+        ran = run_rated(targets, lambda target: _run_target_safely(fanout, target), concurrency=concurrency,
+                        error_limit=error_limit, cancelled=parent.cancelled)
+        for target in ran.not_started:  # never started: say so
+            store.append(parent.id, "StepFinished", target.step_name, {
+                "StepStatus": S.CANCELLED,
+                **({} if parent.cancelled() else {"FailureMessage": NOT_STARTED.format(limit=error_limit)})})
+        return ran.failed, ran.not_started
+
+    if len(groups) <= 1:
+        results = [one(group) for group in groups]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=len(groups), thread_name_prefix="location") as pool:
+            results = list(pool.map(one, groups))
+    return sum(f for f, _ in results), [t for _, pending in results for t in pending]
 
 
 def _expand_units(fanout: Fanout) -> None:
@@ -371,7 +389,18 @@ def _read_in_target(fanout: Fanout, credentials: Credentials, target: Target) ->
     name = fanout.runbook.name
     if target.account != fanout.owner:
         name = f"arn:{cloud.partition}:ssm:{target.region}:{fanout.owner}:document/{name}"
-    return by_name(name, cloud, credentials, target.region)
+    from botocore.exceptions import ClientError
+
+    try:
+        return by_name(name, cloud, credentials, target.region)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in ("AccessDenied", "AccessDeniedException"):
+            raise
+    # SSM reads the runbook as the service: AWS asks no ssm:GetDocument of the execution role
+    # ("Setting up management account permissions for multi-Region and multi-account automation").
+    # A cloud that can only read as a principal got AccessDenied, which says the runbook is there
+    # and shared (an unshared one "does not exist"), so the starter, who owns it, reads it.
+    return by_name(fanout.runbook.name, cloud, fanout.parent.caller, target.region)
 
 
 def _target_failed(fanout: Fanout, target: Target, message: str, explanation: dict | None, *,

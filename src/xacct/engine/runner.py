@@ -293,7 +293,10 @@ DENIAL_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"
 
 
 def _is_denial(error: StepFailed) -> bool:
-    return error.details.get("Error", {}).get("Code") in DENIAL_CODES
+    if error.details.get("Error", {}).get("Code") in DENIAL_CODES:
+        return True
+    # an aws:executeScript script's call refused: botocore's text, "An error occurred (Code)"
+    return any(f"An error occurred ({code})" in (error.message or "") for code in DENIAL_CODES)
 
 
 def _step_failed(execution: Execution, step: Step, inputs: dict, message: str, *, recorded: bool = False,

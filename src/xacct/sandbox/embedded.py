@@ -143,6 +143,12 @@ class SandboxCloud(Cloud):
         """Administrator credentials in any sandbox account, to build its contents."""
         return self._create_user(account, OPERATOR_USER, admin=True)
 
+    def reading_client(self, service: str, region: str, credentials: Credentials):
+        """A client past the gate, for what xacct itself reads of the sandbox (doctor's view of an
+        account's IAM, SSM shares and organization): the reader stands outside the world, so the
+        world's SCPs and RCPs do not bind it, where they bind every principal of the world."""
+        return self._session().client(service, region_name=region, **credentials.as_client_kwargs())
+
     def assume_role_as_service(self, service: str, role_arn: str, session_name: str, caller: Credentials,
                                region: str, source_arn: str | None = None) -> Credentials:
         """As AWS does it: the caller must be allowed iam:PassRole on the role (to that service),
@@ -151,8 +157,9 @@ class SandboxCloud(Cloud):
         if self.enforce:
             from .gate import AccessRefused
 
+            # PassRole is judged as part of the request that passes the role: in its Region
             self.gate.authorize(caller.access_key_id, "iam:PassRole", role_arn,
-                                {"iam:PassedToService": [service]})
+                                {"iam:PassedToService": [service], "aws:RequestedRegion": [region]})
             context = {"aws:SourceAccount": [caller.account or self.account]}
             if source_arn:
                 context["aws:SourceArn"] = [source_arn]

@@ -24,45 +24,68 @@ def build_organization(cloud, spec: dict) -> dict[str, str]:
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "AlreadyInOrganizationException":
             raise  # the same world built twice in one process keeps its organization
+    _same_id(management, spec)
     root = org.list_roots()["Roots"][0]["Id"]
     units: dict[str, str] = {}
     _units(org, management, spec.get("units") or {}, root, root, "", units)
-    if spec.get("scps"):
-        _service_control_policies(org, spec, root, units)
+    placed = {str(a) for unit in _unit_specs(spec.get("units") or {}, "") for a in unit[1].get("accounts") or []}
+    for account in spec.get("accounts") or {}:  # an account with policies of its own, in no unit: under the root
+        if str(account) not in placed:
+            _place(org, management, str(account), root, root)
+    for kind, policy_type in POLICY_TYPES.items():
+        if spec.get(kind):
+            _organization_policies(org, spec, root, units, kind, policy_type)
     return units
 
 
-def _service_control_policies(org, spec: dict, root: str, units: dict[str, str]) -> None:
-    """The world's SCPs, attached where the world names them, so that whoever reads the
-    organization through the API (xacct doctor, the AWS CLI) sees what the gate enforces. A level
-    that names SCPs has only those; elsewhere FullAWSAccess stays attached, as AWS attaches it to
-    every root, OU and account by default."""
+POLICY_TYPES = {"scps": "SERVICE_CONTROL_POLICY", "rcps": "RESOURCE_CONTROL_POLICY"}
+
+
+def _organization_policies(org, spec: dict, root: str, units: dict[str, str], kind: str, policy_type: str) -> None:
+    """The world's SCPs (or RCPs), attached where the world names them, so that whoever reads
+    the organization through the API (xacct doctor, the AWS CLI) sees what the gate enforces.
+    FullAWSAccess, which AWS attaches to every root, OU and account, stays attached beside them
+    unless the level says `detach: [FullAWSAccess]`; RCPFullAWSAccess always stays."""
     import json
 
     try:
-        org.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+        org.enable_policy_type(RootId=root, PolicyType=policy_type)
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "PolicyTypeAlreadyEnabledException":
             raise
-    existing = {p["Name"]: p["Id"] for p in org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]}
+    existing = {p["Name"]: p["Id"] for p in org.list_policies(Filter=policy_type)["Policies"]}
     ids = {}
-    for name, document in spec["scps"].items():
+    for name, document in spec[kind].items():
         ids[name] = existing.get(name) or org.create_policy(
-            Name=name, Type="SERVICE_CONTROL_POLICY", Description=f"{name} (world file)",
+            Name=name, Type=policy_type, Description=f"{name} (world file)",
             Content=json.dumps(document))["Policy"]["PolicySummary"]["Id"]
-    levels = [(root, (spec.get("root") or {}).get("scps"))]
-    levels += [(units[path], unit.get("scps")) for path, unit in _unit_specs(spec.get("units") or {}, "")]
-    for target, names in levels:
-        if not names:
-            continue
+    levels = [(root, spec.get("root") or {})]
+    levels += [(units[path], unit) for path, unit in _unit_specs(spec.get("units") or {}, "")]
+    levels += [(str(account), place or {}) for account, place in (spec.get("accounts") or {}).items()
+               if str(account) != str(spec.get("management", ""))]
+    for target, place in levels:
+        names = place.get(kind) or []
+        detached = set(place.get("detach") or []) if kind == "scps" else set()
         attached = {p["Name"]: p["Id"] for p in org.list_policies_for_target(
-            TargetId=target, Filter="SERVICE_CONTROL_POLICY")["Policies"]}
+            TargetId=target, Filter=policy_type)["Policies"]}
         for name in names:
             if name in ids and name not in attached:
                 org.attach_policy(PolicyId=ids[name], TargetId=target)
         for name, policy_id in attached.items():
-            if name not in names:
+            if name in detached and name not in names:
                 org.detach_policy(PolicyId=policy_id, TargetId=target)
+
+
+def _same_id(management: str, spec: dict) -> None:
+    """The organization's ID as the gate gives aws:PrincipalOrgID (the world's `id`, else one made
+    from the management account), so that DescribeOrganization answers the same ID."""
+    from moto.organizations.models import organizations_backends
+
+    from .gate import organization_id
+
+    backend = organizations_backends[management][PARTITION]
+    if backend.org is not None:
+        backend.org.id = str(spec.get("id") or organization_id(management))
 
 
 def _unit_specs(units: dict, above: str):

@@ -20,6 +20,12 @@ from .load import World, WorldError
 from .refusals import refusal_message, refusals
 
 V = "2012-10-17"
+DEFAULT_SCP = "FullAWSAccess"  # the AWS managed SCP attached to every root, OU and account
+
+
+def detaches_full_access(place: dict) -> bool:
+    """Whether a root or unit of the world says `detach: [FullAWSAccess]`."""
+    return DEFAULT_SCP in (place.get("detach") or [])
 
 
 @dataclass
@@ -324,40 +330,49 @@ class _Builder:
                                               OperationType="add", UserIds=[str(other)])
 
     def organization(self, spec: dict) -> None:
-        """SCP and RCP levels for each account: the root's, then each unit's down to the account's."""
+        """SCP and RCP levels for each account: the root's, then each unit's down to the account's.
+        Each level keeps FullAWSAccess (attached by AWS to every root and OU) beside the SCPs the
+        world names, unless the level says `detach: [FullAWSAccess]`, as AWS keeps what is attached
+        until it is detached ("Attaching and detaching service control policies")."""
         management = str(spec.get("management", ""))
         found: dict[str, dict[str, list]] = {}
         full = {"Version": V, "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
         for kind in ("scps", "rcps"):
             defined = {name: parse_policy(doc, name) for name, doc in (spec.get(kind) or {}).items()}
-            # FullAWSAccess is where no SCP is named (AWS attaches it by default); RCPFullAWSAccess is
-            # at every level and cannot be detached ("Resource control policies (RCPs)")
+            # RCPFullAWSAccess is at every level and cannot be detached ("Resource control policies (RCPs)")
             always = [parse_policy(full, "RCPFullAWSAccess")] if kind == "rcps" else []
-            default = [parse_policy(full, "FullAWSAccess")] if kind == "scps" else []
 
-            def level(names, where, defined=defined, kind=kind, always=always, default=default):
-                if not names:
-                    return always + default
+            def level(place, where, defined=defined, kind=kind, always=always):
+                names = place.get(kind) or []
                 policies = list(always)
-                for i, name in enumerate(names or []):
+                if kind == "scps" and not detaches_full_access(place):
+                    policies.append(parse_policy(full, DEFAULT_SCP))
+                for i, name in enumerate(names):
                     if name not in defined:
-                        self.problem(where + (i,), "E7006", f"no {kind[:-1].upper()} named '{name}' under "
-                                                            f"organization.{kind}")
-                    else:
+                        self.problem(where + (kind, i), "E7006", f"no {kind[:-1].upper()} named '{name}' under "
+                                                                 f"organization.{kind}")
+                    elif not (kind == "scps" and name == DEFAULT_SCP and not detaches_full_access(place)):
                         policies.append(defined[name])
+                if kind == "scps" and len(policies) == 0:
+                    self.problem(where + ("detach",), "E7009", f"{_dotted(where + ('detach',))}: "
+                                 "ConstraintViolationException: You cannot remove the last policy attached to the "
+                                 "specified target. (name an SCP to keep at this level)")
                 return policies
 
             levels: dict[str, list] = {}
 
-            def walk(units, above, where, level=level, levels=levels, kind=kind):
+            def walk(units, above, where, level=level, levels=levels):
                 for name, unit in (units or {}).items():
-                    here = above + [level(unit.get(kind), where + (name, kind))]
-                    for account in unit.get("accounts") or []:
+                    here = above + [level(unit or {}, where + (name,))]
+                    for account in (unit or {}).get("accounts") or []:
                         levels[str(account)] = here
-                    walk(unit.get("units"), here, where + (name, "units"))
+                    walk((unit or {}).get("units"), here, where + (name, "units"))
 
-            root = level((spec.get("root") or {}).get(kind), ("organization", "root", kind))
+            root = level(spec.get("root") or {}, ("organization", "root"))
             walk(spec.get("units"), [root], ("organization", "units"))
+            for account, place in (spec.get("accounts") or {}).items():  # the account's own level, last
+                levels[str(account)] = levels.get(str(account), [root]) + [
+                    level(place or {}, ("organization", "accounts", account))]
             # RCPFullAWSAccess is attached everywhere and cannot be detached: no RCPs means no limit
             found[kind] = levels if spec.get(kind) else {}
         self.cloud.gate.organization = (management, found["scps"])
@@ -366,6 +381,7 @@ class _Builder:
         members = {a for levels in (found["scps"], found["rcps"]) for a in levels}
         for unit in _units(spec.get("units")):
             members.update(str(a) for a in unit.get("accounts") or [])
+        members.update(str(a) for a in spec.get("accounts") or {})
         self.cloud.gate.members = members | {management}
         from ..organization import build_organization
 
@@ -381,13 +397,17 @@ def _units(units):
 
 def build_world(world: World, cloud, region: str = "us-east-1", store=None) -> Built:
     """Build `world` into the sandbox of `cloud`; runs started by templates' associations are
-    recorded in `store` (an in-memory one when none is given)."""
+    recorded in `store` (an in-memory one when none is given).
+
+    The world is built as its builder, not as one of its principals: the accounts first, then the
+    organization, so that its SCPs and RCPs bind what runs in the world afterwards and never the
+    building itself (a role in an account whose allow-list SCP lacks iam:* is still made)."""
     builder = _Builder(world, cloud, region, store)
-    if world.data.get("organization"):
-        builder.organization(world.data["organization"])
     for account, spec in (world.data.get("accounts") or {}).items():
         with builder.element(("accounts", account)):  # the account's administrator, before any element
             builder.account(str(account), spec or {})
+    if world.data.get("organization"):
+        builder.organization(world.data["organization"])
     if builder.problems:
         raise WorldError(sorted(builder.problems))
     accounts = world.data.get("accounts") or {}

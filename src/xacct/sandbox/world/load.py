@@ -31,6 +31,7 @@ from ...document.positions import Path, Positions
 from ...iam import PolicyError, parse_policy
 from . import schema
 from .policy_principals import principal_problems
+from .principal_existence import unknown_principals
 
 
 class WorldError(Exception):
@@ -168,6 +169,9 @@ def load_world(path: str) -> World:
         problems.append(_Problem((), "E7003", "a world file is a mapping with accounts"))
     else:
         _check(data, schema.WORLD, (), problems)
+        if not problems:  # names are checked once the world's shape is known to be right
+            problems += [_Problem(path, "E7004", f"not a valid IAM policy: {message}")
+                         for path, message, _ in unknown_principals(data)]
     for dup in parsed.duplicates:
         problems.append(_Problem(dup.path, "E7002", f"duplicate key {_shown(dup.path[-1])}", True))
     if problems:

@@ -224,3 +224,13 @@ def mfa_seed(value) -> str | None:
     if len(decoded) * 8 < least:
         return f"is shorter than {least} bits ({-(-least // 5)} base32 characters), the least a TOTP seed holds"
     return None
+
+
+def detachable_scp(value) -> str | None:
+    """What a root or OU of the world may detach: only FullAWSAccess is attached by AWS without
+    the world naming it; RCPFullAWSAccess cannot be detached ("Resource control policies")."""
+    if value == "FullAWSAccess":
+        return None
+    if value == "RCPFullAWSAccess":
+        return "cannot be detached: AWS keeps RCPFullAWSAccess on every root, OU and account"
+    return "is not attached unless the world names it: only FullAWSAccess can be detached here"

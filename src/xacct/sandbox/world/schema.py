@@ -6,8 +6,11 @@
       id: o-exampleorgid                            # aws:PrincipalOrgID (default: made from management)
       scps: {NAME: POLICY}
       rcps: {NAME: POLICY}
-      root: {scps: [NAME], rcps: [NAME]}
-      units: {NAME: {accounts: [ID], scps: [NAME], rcps: [NAME], units: {...}}}
+      root: {scps: [NAME], rcps: [NAME], detach: [FullAWSAccess]}
+      units: {NAME: {accounts: [ID], scps: [NAME], rcps: [NAME], detach: [FullAWSAccess], units: {...}}}
+                                                    # FullAWSAccess stays beside the SCPs named
+                                                    # at a level unless the level detaches it
+      accounts: {ID: {scps: [NAME], rcps: [NAME], detach: [FullAWSAccess]}}  # an account's own level
     accounts:
       "111111111111":
         alias: hoge
@@ -117,8 +120,11 @@ ACCOUNT_SPEC = {"alias": aws("iam", "CreateAccountAlias", "AccountAlias"), "iam"
                 "regions": names(REGION_RESOURCES, REGION), "templates": [TEMPLATE]}
 
 
+DETACH = [Checked(str, rules.detachable_scp)]  # detach: [FullAWSAccess]
+
+
 def unit_schema():
-    unit = {"accounts": [ACCOUNT], "scps": [TEXT], "rcps": [TEXT]}
+    unit = {"accounts": [ACCOUNT], "scps": [TEXT], "rcps": [TEXT], "detach": DETACH}
     unit["units"] = names(unit, aws("organizations", "CreateOrganizationalUnit", "Name"))
     return unit
 
@@ -126,6 +132,8 @@ def unit_schema():
 ORG_POLICIES = names(POLICY, aws("organizations", "CreatePolicy", "Name"))
 ORGANIZATION = {"management": ACCOUNT, "id": Checked(str, rules.organization_id),
                 "scps": ORG_POLICIES, "rcps": ORG_POLICIES,
-                "root": {"scps": [TEXT], "rcps": [TEXT]},
+                "root": {"scps": [TEXT], "rcps": [TEXT], "detach": DETACH},
+                # policies attached to an account itself (below its OU's), beside FullAWSAccess
+                "accounts": names({"scps": [TEXT], "rcps": [TEXT], "detach": DETACH}, ACCOUNT),
                 "units": names(unit_schema(), aws("organizations", "CreateOrganizationalUnit", "Name"))}
 WORLD = {"world": int, "organization": ORGANIZATION, "accounts": names(ACCOUNT_SPEC, ACCOUNT)}
