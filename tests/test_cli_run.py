@@ -76,6 +76,25 @@ def test_run_success_text_and_json(tmp_path, env):
     assert json.loads(shown.stdout)["AutomationExecution"]["StepExecutions"][0]["StepName"] == "hello"
 
 
+def test_tags_are_the_executions_in_the_sandbox_too(tmp_path, env):
+    """--tags reaches StartAutomationExecution as Tags in the sandbox as in AWS: the store keeps
+    them with the execution and DescribeAutomationExecutions' TagKey filter finds it."""
+    from xacct.ssm import Context, handle
+    from xacct.store import Store
+
+    doc = write(tmp_path, "hello.yaml", SIMPLE)
+    result = xacct(env, "run", doc, "--tags", "Key=CostCenter,Value=cc-7", "--output", "json")
+    assert result.returncode == 0, result.stderr
+    started = json.loads(result.stdout)["AutomationExecution"]["AutomationExecutionId"]
+    store = Store(env["XACCT_STORE"])
+    try:
+        found = handle("DescribeAutomationExecutions", {"Filters": [{"Key": "TagKey", "Values": ["CostCenter"]}]},
+                       Context(store=store))
+    finally:
+        store.close()
+    assert [m["AutomationExecutionId"] for m in found["AutomationExecutionMetadataList"]] == [started]
+
+
 def test_run_refuses_bad_parameters_and_bad_runbooks(tmp_path, env):
     doc = write(tmp_path, "hello.yaml", SIMPLE)
     result = xacct(env, "run", doc, "-p", "Nobody=x")

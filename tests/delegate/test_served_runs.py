@@ -207,3 +207,17 @@ def test_a_member_that_cannot_be_read_is_named_with_awss_text_and_the_parents_vi
     assert target["StepStatus"] == "Success" and target["Outputs"]["ExecutionId"]  # as the parent shows it
     assert "NoSuchReadRole" in target["xacct:Unreadable"]
     assert tree["AutomationExecution"]["xacct:Unreadable"][0]["Account"] == "810000000002"
+
+
+def test_tags_reach_ssm_and_the_endpoint_finds_the_run_by_tag_key(served):
+    ran = served.xacct("run", "deploy.yaml", "--profile", "central-ops", "--region", REGION,
+                       "--tags", "Key=Change,Value=CHG-0042", "--tags", "team=platform", "--poll-seconds", "0.2")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    started = execution_id(ran.stdout)
+    ssm = boto_ssm(served, REGION)
+    for key in ("Change", "team"):
+        listed = ssm.describe_automation_executions(
+            Filters=[{"Key": "TagKey", "Values": [key]}])["AutomationExecutionMetadataList"]
+        assert started in {m["AutomationExecutionId"] for m in listed}
+    bad = served.xacct("run", "deploy.yaml", "--profile", "central-ops", "--region", REGION, "--tags", "Key=,Value=x")
+    assert bad.returncode == 2 and "--tags" in bad.stderr and "Traceback" not in bad.stderr

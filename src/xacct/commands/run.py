@@ -17,6 +17,31 @@ from .run_targets import control_from, run_targets, target_options, unit_ids
 from .run_delegate import endpoint_url_option
 
 
+TAG_KEY_LIMIT, TAG_VALUE_LIMIT, TAGS_LIMIT = 128, 256, 1000  # SSM's Tag shape (botocore's model)
+
+
+def parse_tags(items: tuple[str, ...]) -> list[dict]:
+    """--tags Key=K,Value=V (the AWS CLI shorthand) or K=V, repeated: StartAutomationExecution's
+    Tags, checked against the lengths SSM's model gives a tag's key and value."""
+    tags: list[dict] = []
+    for item in items:
+        if item.startswith("Key="):
+            key_part, sep, value_part = item.partition(",Value=")
+            key, value = key_part[len("Key="):], value_part if sep else None
+        else:
+            key, sep, value = item.partition("=")
+            value = value if sep else None
+        if not key or value is None:
+            raise click.BadParameter(f"{item!r} is not Key=K,Value=V (or K=V)", param_hint="--tags")
+        if len(key) > TAG_KEY_LIMIT or len(value) > TAG_VALUE_LIMIT:
+            raise click.BadParameter(f"{key[:40]!r}: a tag key has at most {TAG_KEY_LIMIT} characters and a value "
+                                     f"at most {TAG_VALUE_LIMIT}", param_hint="--tags")
+        tags.append({"Key": key, "Value": value})
+    if len(tags) > TAGS_LIMIT:
+        raise click.BadParameter(f"at most {TAGS_LIMIT} tags", param_hint="--tags")
+    return tags
+
+
 def parse_parameters(items: tuple[str, ...]) -> dict[str, list[str]]:
     """-p Name=Value, repeated for several values; Name=a,b also gives two values (as the AWS
     CLI shorthand does) unless the value is JSON."""
@@ -64,6 +89,9 @@ def make_cloud(aws: bool, profile: str | None, region: str | None, endpoint_url:
                                    "locations with --accounts or --ou (default 0, as SSM), else resources "
                                    "(default no limit).")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--tags", "tags", multiple=True, metavar="Key=K,Value=V",
+              help="Tag the execution (StartAutomationExecution's Tags): Key=K,Value=V as the AWS CLI writes it, "
+                   "or K=V; repeat for more.")
 @click.option("--engine", type=click.Choice(["ssm", "local"]), default=None,
               help="In AWS mode: ssm (the default) starts the run in SSM and follows it; local runs it with "
                    "xacct's own engine on this machine, with your credentials.")
@@ -85,7 +113,7 @@ def make_cloud(aws: bool, profile: str | None, region: str | None, endpoint_url:
 @runbooks_option()  # --runbooks DIR: AWS-owned documents for the sandbox (runbook_folders.py)
 @click.pass_context
 def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path, as_who, accounts, regions,
-        execution_role_name, max_concurrency, max_errors, output, engine, endpoint_url, share, read_role_name,
+        execution_role_name, max_concurrency, max_errors, output, tags, engine, endpoint_url, share, read_role_name,
         attach, poll_seconds, runbooks_dirs, **targeting):
     """Run RUNBOOK (a file, or the name of a runbook in the account or owned by AWS) and follow
     it step by step. Exit status 0 when the execution ends in Success, 1 otherwise, 2 when it
@@ -113,6 +141,7 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
     from ..results.progress import Progress
 
     given = parse_parameters(parameters)
+    tags = parse_tags(tags)
     path = runbook.partition("#")[0]
     aws = aws or bool(profile or endpoint_url)
     delegated = aws and engine != "local"
@@ -157,7 +186,7 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
         if delegated:  # SSM runs it (run_delegate.py)
             sys.exit(run_in_ssm(ctx, store, runbook, given, profile, region, endpoint_url, accounts, regions,
                                 execution_role_name, read_role_name, share, control, max_concurrency,
-                                max_errors, output, attach, poll_seconds, targeting))
+                                max_errors, output, attach, poll_seconds, targeting, tags))
         cloud = make_cloud(aws, profile, region, endpoint_url) if endpoint_url else make_cloud(aws, profile, region)
         built = build_world_or_exit(world_path, cloud, store) if world_path else None
         if built is not None:
@@ -176,11 +205,13 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
                                 ous=targeting.get("ous"), include_child_ous=targeting.get("include_child_ous"),
                                 exclude_accounts=targeting.get("exclude_accounts"), control=control,
                                 targets_max_concurrency=targeting.get("targets_max_concurrency"),
-                                targets_max_errors=targeting.get("targets_max_errors")))
+                                targets_max_errors=targeting.get("targets_max_errors"), tags=tags))
         if control.active or control.target_parameter_name:
             sys.exit(run_targets(runbook, cloud=cloud, store=store, region=region or cloud.default_region,
-                                 given=given, control=control, auto_approve=auto_approve, output=output))
-        started = start_here(runbook, {"Parameters": given}, cloud=cloud, store=store,
+                                 given=given, control=control, auto_approve=auto_approve, output=output,
+                                 tags=tags))
+        started = start_here(runbook, {"Parameters": given, **({"Tags": tags} if tags else {})}, cloud=cloud,
+                             store=store,
                              region=region or cloud.default_region, auto_approve=auto_approve)
     execution = started.execution
     if output == "text":
@@ -202,7 +233,7 @@ def run(ctx, runbook, parameters, aws, profile, region, auto_approve, world_path
 
 def run_in_ssm(ctx, store, runbook, given, profile, region, endpoint_url, accounts, regions, execution_role_name,
                read_role_name, share, control, max_concurrency, max_errors, output, attach, poll_seconds,
-               targeting) -> int:
+               targeting, tags) -> int:
     """AWS mode: start the run in SSM (or attach to one) and follow it; its exit status."""
     from ..cloud import AwsCloud
     from .run_delegate import attach as attach_to, delegate_run
@@ -220,7 +251,8 @@ def run_in_ssm(ctx, store, runbook, given, profile, region, endpoint_url, accoun
                         read_role_name=read_role_name, share=share, control=control,
                         max_concurrency=max_concurrency, max_errors=max_errors,
                         targets_max_concurrency=targeting.get("targets_max_concurrency"),
-                        targets_max_errors=targeting.get("targets_max_errors"), output=output, poll=poll_seconds)
+                        targets_max_errors=targeting.get("targets_max_errors"), output=output, poll=poll_seconds,
+                        tags=tags)
 
 
 def act_as_or_exit(cloud, built, who: str | None) -> None:

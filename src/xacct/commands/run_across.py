@@ -18,7 +18,7 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
                execution_role_name: str, max_concurrency: str | None, max_errors: str | None,
                auto_approve: bool, output: str, ous: str | None = None, include_child_ous: bool = False,
                exclude_accounts: str | None = None, control=None, targets_max_concurrency: str | None = None,
-               targets_max_errors: str | None = None) -> int:
+               targets_max_errors: str | None = None, tags: list[dict] | None = None) -> int:
     """Start and follow the run; the exit status: 0 when every target succeeded, 1 otherwise,
     2 when the run cannot start."""
     from ..engine.locations import TargetLocation
@@ -43,7 +43,8 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
     location = TargetLocation(account_list + unit_list, _split(regions) or [region], execution_role_name,
                               max_concurrency, max_errors, include_child_ous, excluded, None,
                               targets_max_concurrency, targets_max_errors)
-    params = {"Parameters": given, "TargetLocations": [location.as_ssm()], **(control.as_ssm() if control else {})}
+    params = {"Parameters": given, "TargetLocations": [location.as_ssm()], **(control.as_ssm() if control else {}),
+              **({"Tags": tags} if tags else {})}
     started = start_here(runbook, params, cloud=cloud, store=store, region=region, auto_approve=auto_approve)
     fanout, found, caller = started.detail, started.runbook, started.execution.caller
     total = len(fanout.targets)

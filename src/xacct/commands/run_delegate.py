@@ -42,7 +42,7 @@ def delegate_run(runbook: str, *, cloud, store, region: str, given: dict, accoun
                  regions: str | None, ous: str | None, include_child_ous: bool, exclude_accounts: str | None,
                  execution_role_name: str, read_role_name: str | None, share: bool, control,
                  max_concurrency: str | None, max_errors: str | None, targets_max_concurrency: str | None,
-                 targets_max_errors: str | None, output: str, poll: float) -> int:
+                 targets_max_errors: str | None, output: str, poll: float, tags: list[dict] | None = None) -> int:
     """Start the run in SSM and follow it; the exit status (0 Success, 1 otherwise)."""
     from ..delegate.runbook import publish, share as share_with
     from ..delegate.start import Request, start
@@ -93,7 +93,7 @@ def delegate_run(runbook: str, *, cloud, store, region: str, given: dict, accoun
                                   execution_role_name, max_concurrency, max_errors, include_child_ous,
                                   split(exclude_accounts), None, targets_max_concurrency, targets_max_errors)
         locations.append(location.as_ssm())
-    request = Request(name, given, version, locations, control.as_ssm() if control else {})
+    request = Request(name, given, version, locations, control.as_ssm() if control else {}, tags or [])
     execution_id = start(ssm, request)
     # doctor looks at the document SSM runs (shared? in the Region?), not at the file
     where = _where(cloud, caller, region, name, read_role_name or execution_role_name, execution_role_name)

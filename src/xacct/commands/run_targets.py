@@ -125,14 +125,15 @@ def control_from(targeting: dict, max_concurrency: str | None, max_errors: str |
 
 
 def run_targets(runbook: str, *, cloud, store, region: str, given: dict, control, auto_approve: bool,
-                output: str) -> int:
+                output: str, tags: list[dict] | None = None) -> int:
     """Start and follow a rate-controlled run; the exit status: 0 when every target succeeded, 1
     otherwise, 2 when the run cannot start."""
     from ..results.fanout_view import FanoutProgress, report, resource_list
     from .automation import start_here
     from .run import follow
 
-    started = start_here(runbook, {"Parameters": given, **control.as_ssm()}, cloud=cloud, store=store, region=region,
+    params = {"Parameters": given, **control.as_ssm(), **({"Tags": tags} if tags else {})}
+    started = start_here(runbook, params, cloud=cloud, store=store, region=region,
                          auto_approve=auto_approve)
     rated, found, caller = started.detail, started.runbook, started.execution.caller
     parent = rated.parent
