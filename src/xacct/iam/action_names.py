@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 from functools import lru_cache
 
+from .policy import shown
+
 
 @lru_cache(maxsize=1)
 def _iam():
@@ -48,12 +50,19 @@ def _renamed(prefix: str, operation: str) -> str | None:
     return None
 
 
+# the longest service prefix and action name IAM has are far below this (a prefix is at most a
+# few dozen characters, an action name under 100); a longer text is not worth a closest match
+LONGEST_ACTION = 200
+
+
 def unknown_action(action: str) -> str | None:
     """None when IAM has the action (any case); otherwise a message naming the closest one."""
+    if len(action) > LONGEST_ACTION:  # no IAM action is this long; and nothing long is echoed or compared
+        return f"{shown(action)} is not an IAM action: it is longer than any IAM action"
     prefix, sep, name = action.partition(":")
     prefix = prefix.lower()
     if not sep or not prefix or not name:
-        return f"{action!r} is not an IAM action: an action is service:Operation, such as s3:GetObject"
+        return f"{shown(action)} is not an IAM action: an action is service:Operation, such as s3:GetObject"
     if "*" in action or "?" in action:
         return f"{action!r} is a pattern; a request is for one action, such as {prefix}:{name.replace('*', '')}"
     actions = _actions(prefix)
