@@ -29,7 +29,8 @@ class Cloud:
         self._lock = threading.Lock()
 
     # -- to implement -------------------------------------------------------------------------
-    def _session(self):
+    def boto_session(self):
+        """The boto3 Session clients are made from (create them under aws.sessions.CREATION_LOCK)."""
         raise NotImplementedError
 
     def caller_credentials(self) -> Credentials:
@@ -93,7 +94,7 @@ class Cloud:
 
                 _reuse_client_classes()
                 with CREATION_LOCK:
-                    client = self._session().client(
+                    client = self.boto_session().client(
                         service,
                         region_name=region,
                         config=Config(retries={"mode": "standard", "max_attempts": 5}),
@@ -177,7 +178,7 @@ class AwsCloud(Cloud):
         self.default_region = self._boto.region_name or "us-east-1"
         self.profile, self.endpoint_url = profile, endpoint_url
 
-    def _session(self):
+    def boto_session(self):
         return self._boto
 
     def _client_extra(self) -> dict:

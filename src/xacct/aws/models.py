@@ -13,7 +13,7 @@ from typing import Any
 
 
 @lru_cache(maxsize=1)
-def _session():
+def botocore_session():
     import botocore.session
 
     return botocore.session.get_session()
@@ -21,7 +21,7 @@ def _session():
 
 @lru_cache(maxsize=1)
 def service_names() -> frozenset[str]:
-    return frozenset(_session().get_available_services())
+    return frozenset(botocore_session().get_available_services())
 
 
 @lru_cache(maxsize=None)
@@ -29,7 +29,7 @@ def service_model(service: str):
     """The botocore ServiceModel of a boto3 client name, or None if there is no such service."""
     if service not in service_names():
         return None
-    return _session().get_service_model(service)
+    return botocore_session().get_service_model(service)
 
 
 def _squash(name: str) -> str:

@@ -9,14 +9,11 @@ import sys
 import click
 
 from .refusals import exit_2_on_refusal
+from .shared import ACCOUNT, split_list
 
 IMAGE_ID = re.compile(r"ami-(?:[0-9a-f]{8}|[0-9a-f]{17})")
-ACCOUNT = re.compile(r"\d{12}")
 REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
 
-
-def _split(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
 @click.group()
@@ -79,8 +76,8 @@ def share(image, to_accounts, region, regions, for_autoscaling, for_copy, plan_o
     from ..ami_share import PlanError, apply_plan, plan_share
     from .run import build_world_or_exit, make_cloud
 
-    accounts = _split(to_accounts)
-    region_list = _split(regions)
+    accounts = split_list(to_accounts)
+    region_list = split_list(regions)
     if not IMAGE_ID.fullmatch(image) and not world_path:
         raise click.BadParameter(f"{image!r} is not an AMI ID (ami- and 8 or 17 hex digits)", param_hint="IMAGE")
     bad = [a for a in accounts if not ACCOUNT.fullmatch(a)]

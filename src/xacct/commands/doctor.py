@@ -64,7 +64,7 @@ def doctor(runbook, parameters, accounts, regions, units, targets, target_parame
     from ..doctor import Checkup, Reader, diagnose
     from ..engine.documents import find_runbook
     from .run import build_world_or_exit, make_cloud
-    from .run_across import ACCOUNT, _split
+    from .shared import ACCOUNT, split_list
 
     if world_path and (aws or profile):
         raise click.UsageError("--world builds the sandbox; it cannot be used with --aws or --profile")
@@ -75,7 +75,7 @@ def doctor(runbook, parameters, accounts, regions, units, targets, target_parame
     given = parse_parameters(parameters)
     if not (aws or profile):
         use_runbooks(runbooks_dirs)
-    targets_accounts = _split(accounts)
+    targets_accounts = split_list(accounts)
     bad = [a for a in targets_accounts if not ACCOUNT.fullmatch(a)]
     if bad:
         raise click.BadParameter(f"{', '.join(bad)}: an account is 12 digits", param_hint="--accounts")
@@ -96,10 +96,10 @@ def doctor(runbook, parameters, accounts, regions, units, targets, target_parame
             exclude_accounts = unit_ids(exclude_accounts, built.units, "--exclude-accounts")
         reader = Reader(cloud, caller, region, read_role_name)
         if units or exclude_accounts:
-            targets_accounts = _expand(reader, targets_accounts + _split(units), include_child_ous,
-                                       _split(exclude_accounts))
+            targets_accounts = _expand(reader, targets_accounts + split_list(units), include_child_ous,
+                                       split_list(exclude_accounts))
         checkup = Checkup(reader, found, given, region, caller,
-                          targets=[(a, r) for a in targets_accounts for r in (_split(regions) or [region])],
+                          targets=[(a, r) for a in targets_accounts for r in (split_list(regions) or [region])],
                           execution_role_name=execution_role_name,
                           owned_by_aws=cloud.owned_document(found.name) is not None,
                           role_arn=role_arn, mfa_serial=mfa_serial,

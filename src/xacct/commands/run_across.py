@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import click
 
-ACCOUNT = re.compile(r"\d{12}")
-OU = re.compile(r"ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}")
-
-
-def _split(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
+from .shared import ACCOUNT, OU, split_list
 
 
 def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts: str | None, regions: str | None,
@@ -26,21 +19,21 @@ def run_across(runbook: str, *, cloud, store, region: str, given: dict, accounts
     from .automation import start_here
     from .run import follow
 
-    account_list = _split(accounts)
+    account_list = split_list(accounts)
     bad = [a for a in account_list if not ACCOUNT.fullmatch(a)]
     if bad:
         raise click.BadParameter(f"{', '.join(bad)}: an account is 12 digits", param_hint="--accounts")
-    unit_list = _split(ous)
+    unit_list = split_list(ous)
     bad = [u for u in unit_list if not OU.fullmatch(u)]
     if bad:
         raise click.BadParameter(f"{', '.join(bad)}: an organizational unit ID is ou-xxxx-xxxxxxxx",
                                  param_hint="--ou")
-    excluded = _split(exclude_accounts)
+    excluded = split_list(exclude_accounts)
     bad = [e for e in excluded if not (ACCOUNT.fullmatch(e) or OU.fullmatch(e))]
     if bad:
         raise click.BadParameter(f"{', '.join(bad)}: neither an account (12 digits) nor an OU (ou-...)",
                                  param_hint="--exclude-accounts")
-    location = TargetLocation(account_list + unit_list, _split(regions) or [region], execution_role_name,
+    location = TargetLocation(account_list + unit_list, split_list(regions) or [region], execution_role_name,
                               max_concurrency, max_errors, include_child_ous, excluded, None,
                               targets_max_concurrency, targets_max_errors)
     params = {"Parameters": given, "TargetLocations": [location.as_ssm()], **(control.as_ssm() if control else {}),

@@ -8,7 +8,7 @@ import os
 
 import click
 
-from .run_across import ACCOUNT
+from .shared import ACCOUNT, split_list
 
 
 # TargetLocation.Accounts takes at most 50 items (API_TargetLocation); more accounts are more
@@ -34,9 +34,6 @@ def count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def split(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
 
 def delegate_run(runbook: str, *, cloud, store, region: str, given: dict, accounts: str | None,
                  regions: str | None, ous: str | None, include_child_ous: bool, exclude_accounts: str | None,
@@ -50,7 +47,7 @@ def delegate_run(runbook: str, *, cloud, store, region: str, given: dict, accoun
 
     caller = cloud.identity(cloud.caller_credentials(), region)
     ssm = cloud.client("ssm", region, caller)
-    account_list, unit_list = split(accounts), split(ous)
+    account_list, unit_list = split_list(accounts), split_list(ous)
     bad = [a for a in account_list if not ACCOUNT.fullmatch(a)]
     if bad:
         raise click.BadParameter(f"{', '.join(bad)}: an account is 12 digits", param_hint="--accounts")
@@ -65,7 +62,7 @@ def delegate_run(runbook: str, *, cloud, store, region: str, given: dict, accoun
                                                                 "arn:"))
     # documents are regional: a runbook file is made a document in every Region it runs in, and
     # shared there (doctor's D102: "runbook missing in the target Region")
-    homes = list(dict.fromkeys([region] + (split(regions) if account_list or unit_list else [])))
+    homes = list(dict.fromkeys([region] + (split_list(regions) if account_list or unit_list else [])))
     if os.path.exists(path):
         from ..engine.documents import from_file
 
@@ -89,19 +86,19 @@ def delegate_run(runbook: str, *, cloud, store, region: str, given: dict, accoun
     locations = []
     entries = account_list + unit_list
     for start_at in range(0, len(entries), ACCOUNTS_PER_LOCATION):
-        location = TargetLocation(entries[start_at:start_at + ACCOUNTS_PER_LOCATION], split(regions) or [region],
+        location = TargetLocation(entries[start_at:start_at + ACCOUNTS_PER_LOCATION], split_list(regions) or [region],
                                   execution_role_name, max_concurrency, max_errors, include_child_ous,
-                                  split(exclude_accounts), None, targets_max_concurrency, targets_max_errors)
+                                  split_list(exclude_accounts), None, targets_max_concurrency, targets_max_errors)
         locations.append(location.as_ssm())
     request = Request(name, given, version, locations, control.as_ssm() if control else {}, tags or [])
     execution_id = start(ssm, request)
     # doctor looks at the document SSM runs (shared? in the Region?), not at the file
     where = _where(cloud, caller, region, name, read_role_name or execution_role_name, execution_role_name)
-    total = len(account_list) * len(split(regions) or [region]) if locations else 0
+    total = len(account_list) * len(split_list(regions) or [region]) if locations else 0
     if output == "text":
         targets = (f": target locations: {count(len(account_list), 'account')}"
                    f"{' and the accounts of ' + ', '.join(unit_list) if unit_list else ''} x "
-                   f"{count(len(split(regions) or [region]), 'Region')}") if locations else ""
+                   f"{count(len(split_list(regions) or [region]), 'Region')}") if locations else ""
         click.echo(f"Execution {execution_id} of {name} from {caller.account} {region}, run by SSM{targets}")
     return follow_and_report(execution_id, cloud=cloud, store=store, caller=caller, region=region, where=where,
                              output=output, poll=poll, given=given, across=bool(locations), total=total)

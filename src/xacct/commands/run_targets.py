@@ -10,6 +10,8 @@ import re
 
 import click
 
+from .shared import split_list
+
 TARGET_KEY = re.compile(r"^(tag:.+|tag-key|ResourceGroup|ParameterValues)$")
 
 
@@ -39,9 +41,6 @@ def target_options(command):
     return command
 
 
-def _split(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
 
 def parse_target(text: str) -> dict:
     """One --targets value as a Target: Key=tag:App,Values=web,api (AWS CLI shorthand), the short
@@ -61,13 +60,13 @@ def parse_target(text: str) -> dict:
         key_part, sep, values_part = text[len("Key="):].partition(",Values=")
         if not sep or not key_part:
             raise click.BadParameter(f"{text!r} is not Key=KEY,Values=V1,V2", param_hint="--targets")
-        key, values = key_part, _split(values_part)
+        key, values = key_part, split_list(values_part)
     else:
         key, sep, values_part = text.partition("=")
         if not sep or not key:
             raise click.BadParameter(f"{text!r} is neither Key=KEY,Values=V1,V2 nor KEY=V1,V2 (tag:App=web)",
                                      param_hint="--targets")
-        values = _split(values_part)
+        values = split_list(values_part)
     if not TARGET_KEY.match(key):
         raise click.BadParameter(f"{key!r} is not a target key: use tag:KEY, tag-key, ResourceGroup or "
                                  "ParameterValues", param_hint="--targets")
@@ -105,7 +104,7 @@ def parse_target_maps(items: tuple[str, ...]) -> list[dict]:
 
 def _pairs(text: str, item: str) -> dict:
     entry: dict[str, list[str]] = {}
-    for pair in _split(text):
+    for pair in split_list(text):
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f"{item!r} is not Name=Value,Name=Value", param_hint="--target-maps")
@@ -157,10 +156,10 @@ def unit_ids(text: str | None, units: dict[str, str], option: str) -> str | None
     `--exclude-accounts` also take a unit's path in the world file ("Workloads/Prod")."""
     if not text:
         return text
-    from ..engine.org_units import ACCOUNT, OU
+    from .shared import ACCOUNT, OU
 
     resolved = []
-    for entry in _split(text):
+    for entry in split_list(text):
         if OU.fullmatch(entry) or ACCOUNT.fullmatch(entry):
             resolved.append(entry)
         elif entry in units:

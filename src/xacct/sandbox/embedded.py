@@ -91,7 +91,7 @@ class SandboxCloud(Cloud):
         self._operator = self._create_user(account, OPERATOR_USER, admin=True)
         self.faults = None  # a FaultPlan: throttling and server errors on purpose (faults.py)
 
-    def _session(self):
+    def boto_session(self):
         return self._boto
 
     def client(self, service: str, region: str, credentials: Credentials):
@@ -147,7 +147,7 @@ class SandboxCloud(Cloud):
         """A client past the gate, for what xacct itself reads of the sandbox (doctor's view of an
         account's IAM, SSM shares and organization): the reader stands outside the world, so the
         world's SCPs and RCPs do not bind it, where they bind every principal of the world."""
-        return self._session().client(service, region_name=region, **credentials.as_client_kwargs())
+        return create_client(self.boto_session(), service, region_name=region, **credentials.as_client_kwargs())
 
     def assume_role_as_service(self, service: str, role_arn: str, session_name: str, caller: Credentials,
                                region: str, source_arn: str | None = None) -> Credentials:
@@ -174,7 +174,7 @@ class SandboxCloud(Cloud):
                 raise refused
         # the service's own call: made with an administrator of the role's account, past the gate
         admin = self.operator(role_arn.split(":")[4])
-        sts = create_client(self._session(), "sts", region_name=region, **admin.as_client_kwargs())
+        sts = create_client(self.boto_session(), "sts", region_name=region, **admin.as_client_kwargs())
         response = sts.assume_role(RoleArn=role_arn, RoleSessionName=session_name[:64])
         credentials = Credentials.from_response(response["Credentials"], response["AssumedRoleUser"]["Arn"])
         self.gate.after_assume({"RoleArn": role_arn}, credentials.access_key_id, credentials.arn)

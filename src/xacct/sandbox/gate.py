@@ -165,7 +165,7 @@ class Gate:
             else:  # a Decrypt that names no key is carried to the account whose key made the ciphertext
                 owner = kms.owner_of_ciphertext(params, region) or holder.account
             if owner != holder.account:
-                return kms.forward(self.cloud._session(), operation, params, region,
+                return kms.forward(self.cloud.boto_session(), operation, params, region,
                                    self.cloud.operator(owner))
         return None
 

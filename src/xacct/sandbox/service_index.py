@@ -69,7 +69,7 @@ def _cache_path() -> Path:
 
 def _build() -> dict[str, dict[str, list[str]]]:
     """From each service-2 model's metadata (the raw JSON: no ServiceModel is made)."""
-    loader = models._session().get_component("data_loader")
+    loader = models.botocore_session().get_component("data_loader")
     ranked: dict[str, list[tuple[int, str]]] = {}
     for name in sorted(models.service_names()):
         meta = loader.load_service_model(name, "service-2").get("metadata", {})

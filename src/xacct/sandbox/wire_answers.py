@@ -45,7 +45,7 @@ def _moto_model(service: str):
 
     from ..aws import models
 
-    loader = models._session().get_component("data_loader")
+    loader = models.botocore_session().get_component("data_loader")
     return ServiceModel(loader.load_service_model(service, "service-2"), service)
 
 
