@@ -90,6 +90,8 @@ mainSteps:
   - name: first
     action: aws:executeAwsApi
     inputs: {Service: ec2, Api: DescribeInstances}
+  - name: second
+    action: aws:noSuchAction
 """
 DESCRIBE = """\
 schemaVersion: '0.3'
