@@ -74,6 +74,21 @@ def hostile_files() -> dict[str, bytes]:
     def allow(action="s3:*", resource="*", **extra):
         return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
 
+    def spread(statements, resource="arn:aws:s3:::b/k", **extra):
+        """The statements as many identity policies, each within IAM's 10,240 characters: the
+        heaviest files AWS could hold, where one huge policy is refused for its size."""
+        policies, current, size = [], [], 0
+        for statement in statements:
+            length = len(json.dumps(statement, separators=(",", ":")))
+            if current and size + length > 10_000:
+                policies.append({"Statement": current})
+                current, size = [], 0
+            current.append(statement)
+            size += length + 1
+        policies.append({"Statement": current})
+        return {"principal": user, "action": "s3:GetObject", "resource": resource, "identityPolicies": policies,
+                **extra}
+
     cases = {
         "15,000 statements, plain actions": request([allow(f"s3:Op{i}") for i in range(15_000)]),
         "15,000 statements, actions *x{i}*": request([allow(f"*x{i}*") for i in range(15_000)]),
@@ -107,6 +122,17 @@ def hostile_files() -> dict[str, bytes]:
             [allow(Condition={"IpAddress": {"aws:SourceIp": [f"10.{i // 256}.{i % 256}.0/24" for i in range(4000)]}})],
             context={"aws:SourceIp": "192.0.2.1"}),
         "a context list of 500,000 numbers": request([allow()], context={"k": [1] * 500_000}),
+        "ARN patterns with a Region wildcard, policies at IAM's size limit": spread(
+            [allow(resource=f"arn:aws:s3:*:{A}:x{i}/*") for i in range(12_500)],
+            resource=f"arn:aws:s3:us-east-1:{A}:x/y"),
+        "StringLike patterns, policies at IAM's size limit": spread(
+            [allow(Condition={"StringLike": {"k": [f"*x{i}*" for i in range(i * 900, i * 900 + 900)]}})
+             for i in range(90)], context={"k": "v"}),
+        "'*a' patterns vs 300,000 a's, policies at IAM's size limit": spread(
+            [allow(resource="arn:aws:s3:::" + "*a" * 4_500 + "*") for _ in range(80)],
+            resource="arn:aws:s3:::" + "a" * 300_000),
+        "statements of one action, policies at IAM's size limit": spread(
+            [{"Effect": "Deny", "Action": f"s3:{i}", "Resource": "*"} for i in range(19_000)]),
         "a principal list of 25,000 ARNs": {
             "principal": user, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "resourceAccount": A,
             "resourcePolicy": {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Principal": {

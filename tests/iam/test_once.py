@@ -68,23 +68,38 @@ def refusal(data: bytes) -> str:
 
 
 def test_a_question_mark_segment_between_stars_is_counted_and_refused():
-    # each place of the value may compare every piece: 125,000 pieces x 500,000 places
-    data = request_file([{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::*" + "a?" * 125_000 + "c*"}],
+    # each place of the value may compare every piece: 4,000 pieces (a pattern within IAM's size
+    # limit for a policy) x 500,000 places of a long request value
+    data = request_file([{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::*" + "a?" * 4_000 + "c*"}],
                         resource="arn:aws:s3:::" + "a" * 500_000 + "c")
     assert refusal(data).startswith("identityPolicies[0]: the request needs about")
 
 
-def test_a_pattern_of_many_stars_is_refused():
-    data = request_file([{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::" + "*a" * 200_000 + "*"}],
+def test_a_pattern_of_many_stars_within_the_size_limit_is_decided():
+    """A star-separated pattern is matched piece by piece, left to right, in one pass of the value:
+    the most stars a policy of IAM's size can hold decide on a 300,000-character value."""
+    data = request_file([{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::" + "*a" * 4_000 + "*"}],
                         resource="arn:aws:s3:::" + "a" * 300_000)
-    assert "units of matching" in refusal(data)
+    request, policies = load_request(data)
+    assert evaluate(request, policies, once=True).allowed
 
 
 def test_a_statement_the_action_does_not_reach_costs_nothing_to_match():
     heavy = {"Effect": "Allow", "Action": "ec2:RunInstances",
-             "Resource": "arn:aws:s3:::*" + "a?" * 50_000 + "c*"}
+             "Resource": "arn:aws:s3:::*" + "a?" * 4_000 + "c*"}
     request, policies = load_request(request_file([heavy, {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
                                                   resource="arn:aws:s3:::" + "a" * 200_000))
+    assert evaluate(request, policies, once=True).allowed
+
+
+def test_a_policy_larger_than_aws_accepts_is_refused_with_the_limit():
+    """IAM's quotas: a role's inline policies 10,240 characters in all, white space not counted."""
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/" + "k" * 10_300}
+    assert refusal(request_file([statement])).startswith(
+        "identityPolicies[0]: 10,3") and "AWS accepts at most 10,240 in an identity policy" in refusal(
+        request_file([statement]))
+    spaced = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Sid": "a" + " " * 20_000}
+    request, policies = load_request(request_file([spaced]))  # white space is not counted
     assert evaluate(request, policies, once=True).allowed
 
 

@@ -18,6 +18,7 @@ and the matching a decision would take is counted first (budget.py).
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -40,7 +41,27 @@ class RequestFileError(ValueError):
     """What is wrong with the file, and where (a key path)."""
 
 
-def _policy(value: Any, where: str, *, identity: bool = False) -> Policy:
+# The largest policy each place accepts, in characters without white space, as AWS counts them:
+# "IAM and AWS STS quotas" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html):
+# a role's inline policies 10,240 in all (the largest identity policy), a managed policy (so a
+# permissions boundary) 6,144, a trust policy 2,048 (4,096 once raised), a session policy 2,048;
+# SCPs and RCPs 5,120 (Organizations quotas); a bucket policy 20 KB (S3), a key policy 32 KB (KMS).
+# A file holding a larger one describes a request AWS never decides.
+LARGEST = {"identity": 10_240, "boundary": 6_144, "session": 2_048, "organization": 5_120,
+           "trust": 4_096, "resource": 20_480, "kms": 32_768}
+PLACE_NAMES = {"identity": "an identity policy", "boundary": "a permissions boundary", "session": "a session policy",
+               "organization": "an SCP or RCP", "trust": "a trust policy", "resource": "a resource-based policy",
+               "kms": "a key policy"}
+
+
+def _size(document: Any) -> int:
+    """A policy's size as AWS counts it: its JSON without white space (the C encoder, then C-level
+    counts, so a 1 MiB policy costs milliseconds)."""
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str)
+    return len(text) - sum(text.count(space) for space in " \t\n\r")
+
+
+def _policy(value: Any, where: str, *, identity: bool = False, place: str) -> Policy:
     name = where
     if isinstance(value, dict) and "document" in value and "Statement" not in value:
         name, value = value.get("name", where), value["document"]
@@ -48,6 +69,10 @@ def _policy(value: Any, where: str, *, identity: bool = False) -> Policy:
             raise RequestFileError(f"{where}.name: a string is expected, not {kind(name)}")
         if len(name) > MAX_NAME:
             raise RequestFileError(f"{where}.name: at most {MAX_NAME} characters, IAM's limit for a policy name")
+    size, largest = _size(value), LARGEST[place]
+    if size > largest:
+        raise RequestFileError(f"{where}: {size:,} characters (without white space); AWS accepts at most "
+                               f"{largest:,} in {PLACE_NAMES[place]}")
     try:
         return parse_policy(value, name, identity=identity)
     except PolicyError as exc:
@@ -99,7 +124,7 @@ def _levels(data: dict, key: str) -> list[list[Policy]]:
     for depth, level in enumerate(_list(data, key)):
         if not isinstance(level, list):
             raise RequestFileError(f"{key}[{depth}]: each organization level is a list of policies")
-        levels.append([_policy(p, f"{key}[{depth}][{i}]") for i, p in enumerate(level)])
+        levels.append([_policy(p, f"{key}[{depth}][{i}]", place="organization") for i, p in enumerate(level)])
     return levels
 
 
@@ -143,12 +168,14 @@ def load_request(source: str | bytes) -> tuple[Request, PolicySet]:
                                    else "kms" if action.lower().startswith("kms:") else "resource")
     context = _context(data.get("context", {}))
     policies = PolicySet(
-        identity=[_policy(p, f"identityPolicies[{i}]", identity=True) for i, p in enumerate(_list(data, "identityPolicies"))],
-        resource=_policy(data["resourcePolicy"], "resourcePolicy") if data.get("resourcePolicy") is not None
-        else None,
-        boundaries=[_policy(p, f"permissionsBoundaries[{i}]", identity=True)
+        identity=[_policy(p, f"identityPolicies[{i}]", identity=True, place="identity")
+                  for i, p in enumerate(_list(data, "identityPolicies"))],
+        resource=_policy(data["resourcePolicy"], "resourcePolicy", place=resource_kind)
+        if data.get("resourcePolicy") is not None else None,
+        boundaries=[_policy(p, f"permissionsBoundaries[{i}]", identity=True, place="boundary")
                     for i, p in enumerate(_list(data, "permissionsBoundaries"))],
-        session=_policy(data["sessionPolicy"], "sessionPolicy", identity=True) if data.get("sessionPolicy") is not None else None,
+        session=_policy(data["sessionPolicy"], "sessionPolicy", identity=True, place="session")
+        if data.get("sessionPolicy") is not None else None,
         scps=_levels(data, "scps"), rcps=_levels(data, "rcps"), resource_kind=resource_kind,
         management_account=_text(data, "managementAccount"),
     )
