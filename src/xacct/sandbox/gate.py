@@ -20,7 +20,8 @@ from datetime import datetime, timezone
 
 from ..iam import Caller, Decision, PolicySet, Request, authorization_message, denied_message, evaluate
 from ..iam.actions import Authorization, authorizations
-from . import after_calls, kms, launches, managed_policies, policies, resource_tags, session_tokens, sharing
+from . import (after_calls, kms, launches, managed_policies, policies, queues_topics, resource_tags, session_tokens,
+               sharing)
 from .principals import Holder, KeySecret, Principals
 from .responses import response
 
@@ -51,6 +52,8 @@ def error_code(service_model) -> str:
     AccessDeniedException, query and REST-XML services AccessDenied."""
     if service_model.service_name == "ec2":
         return "UnauthorizedOperation"
+    if service_model.service_name in queues_topics.ERROR_CODES:
+        return queues_topics.ERROR_CODES[service_model.service_name]
     return "AccessDeniedException" if service_model.protocol in ("json", "rest-json") else "AccessDenied"
 
 
@@ -155,6 +158,11 @@ class Gate:
                     return {"Activities": launches.activities(holder.account, region,
                                                               params.get("AutoScalingGroupName"))}
             return None
+        if service == "sqs" and self.cloud is not None:
+            holder = self.principals.resolve(access_key_id)
+            elsewhere = queues_topics.queue_owner(params, region, holder.account) if holder is not None else None
+            if elsewhere is not None:  # another account's queue, which moto keeps in that account
+                return self._carried(queues_topics.forward, operation, params, elsewhere[1], elsewhere[0])
         if service == "kms" and self.cloud is not None:
             holder = self.principals.resolve(access_key_id)
             if holder is None:
@@ -168,6 +176,18 @@ class Gate:
                 return kms.forward(self.cloud._session(), operation, params, region,
                                    self.cloud.operator(owner))
         return None
+
+    def _carried(self, forward, operation: str, params: dict, region: str, owner: str) -> dict:
+        """A call carried to the resource's own account; the service's error there is the caller's."""
+        from botocore.exceptions import ClientError
+
+        try:
+            return forward(self.cloud._session(), operation, params, region, self.cloud.operator(owner))
+        except ClientError as error:
+            details = error.response.get("Error", {})
+            raise AccessRefused(details.get("Code", "InternalError"), details.get("Message", str(error)),
+                                status=error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400)) \
+                from None
 
     def _serve_automation(self, operation: str, params: dict, access_key_id: str, region: str) -> dict:
         """SSM's Automation API (xacct.ssm) for the caller, in its account and Region."""
@@ -235,6 +255,9 @@ class Gate:
         adds the encoded authorization message; S3 explains a denial only to its own account and
         organization, and says "Access Denied" to anyone else ("Access denied message examples",
         https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html)."""
+        if service in ("sqs", "sns"):
+            return denied_message(dataclasses.replace(request, action=queues_topics.denied_action(
+                service, request.action)), decision)
         sentence = denied_message(request, decision)
         if service == "ec2":
             return authorization_message.ec2_message(sentence, request, decision)
@@ -296,6 +319,8 @@ class Gate:
             resource = policies.bucket_policy(bucket)
         elif service == "kms" and ":key/" in arn:
             resource, kind = policies.key_policy(arn), "kms"
+        elif service in ("sqs", "sns") and arn != "*":  # the queue's or topic's own policy
+            resource = queues_topics.policy(service, arn)
         elif service == "ssm" and ":document/" in arn and authorization.resource_account not in (None, holder.account):
             resource = sharing.document_share_policy(arn)
         context = {**holder.context(), **self._principal_keys(holder), **extra, **authorization.context}
