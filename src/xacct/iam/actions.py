@@ -108,6 +108,9 @@ class Authorization:
     resource: str = "*"
     resource_account: str | None = None  # None: the caller's account, unless the gate knows better
     context: dict = field(default_factory=dict, hash=False)
+    # how the resource was found when the call does not name it ("ciphertext": the key that made a
+    # Decrypt's ciphertext), which no check made before the call can know
+    found_by: str = field(default="", compare=False)
 
 
 @lru_cache(maxsize=None)

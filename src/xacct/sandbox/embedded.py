@@ -186,7 +186,7 @@ class SandboxCloud(Cloud):
             return None
         from ..iam import explain
 
-        return explain(denial.request, denial.decision)
+        return {**explain(denial.request, denial.decision), **denial.details}
 
     def role_exists(self, role_arn: str) -> bool | None:
         from .policies import role

@@ -38,6 +38,9 @@ class Denial:
     code: str
     message: str
     at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    # what the explanation adds about the call itself: {"keyFromCiphertext": True} for a Decrypt
+    # judged on the key its ciphertext names, which no check made before the run could read
+    details: dict = field(default_factory=dict)
 
 
 class AccessRefused(Exception):
@@ -45,6 +48,7 @@ class AccessRefused(Exception):
                  request: Request | None = None):
         super().__init__(message)
         self.code, self.message, self.status, self.decision, self.request = code, message, status, decision, request
+        self.details: dict = {}
 
 
 def error_code(service_model) -> str:
@@ -93,7 +97,8 @@ class Gate:
     # -- deciding -------------------------------------------------------------------------------
     def record(self, access_key_id: str, refused: "AccessRefused", code: str) -> None:
         with self._lock:
-            self.denials.append(Denial(access_key_id, refused.request, refused.decision, code, refused.message))
+            self.denials.append(Denial(access_key_id, refused.request, refused.decision, code, refused.message,
+                                       details=dict(refused.details)))
 
     def check_and_record(self, service: str, operation: str, params: dict, region: str, access_key_id: str) -> None:
         """`check`, with a refusal kept as every denial is and its code the service's own."""
@@ -247,8 +252,11 @@ class Gate:
                 raise AccessRefused("UnmodifiableEntity", decision.reason, status=400, decision=decision,
                                     request=request)
             if not decision.allowed:
-                raise AccessRefused("AccessDenied*", self.denial_text(service, request, decision), decision=decision,
-                                    request=request)
+                refused = AccessRefused("AccessDenied*", self.denial_text(service, request, decision),
+                                        decision=decision, request=request)
+                if authorization.found_by == "ciphertext":
+                    refused.details["keyFromCiphertext"] = True
+                raise refused
 
     def denial_text(self, service: str, request: Request, decision: Decision) -> str:
         """The message of a denial as the service words it. EC2 wraps IAM's sentence in its own and
