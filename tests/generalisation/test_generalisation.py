@@ -41,7 +41,18 @@ def regions(accounts, regions_, status, why):
 SCP_ALLOW_LIST = "an SCP allow-list without the action, FullAWSAccess detached: implicit deny at that OU level"
 FULL_ACCESS_KEPT = "FullAWSAccess stays attached beside a named SCP: every SCP level allows"
 
+QUEUE_ACROSS = ("across accounts both the identity policy and the queue policy must allow; the queue policy does "
+                "not name this role (Cross-account policy evaluation logic)")
 CASES = [
+    World("coral-queues.yaml", "NotifyCoral", "674000000001", "sa-east-1", {
+        ("674000000002", "sa-east-1"): (OK, "within the queue's and topic's own account the identity policy alone "
+                                            "allows"),
+        ("674000000003", "sa-east-1"): (OK, "across accounts the identity policy, the queue policy and the topic "
+                                            "policy all allow"),
+        ("674000000004", "sa-east-1"): (FAILED, QUEUE_ACROSS),
+        ("674000000005", "sa-east-1"): (FAILED, "the queue policy allows sqs:SendMessage, but across accounts the "
+                                                "topic policy must allow sns:Publish too and names only another role"),
+    }),
     World("nordic-ledger.yaml", "ListBuckets", "651000000001", "eu-north-1", {
         ("651000000002", "eu-north-1"): (OK, "identity allows and every SCP level (root, Finance allow-list) allows"),
         ("651000000003", "eu-north-1"): (FAILED, "no identity-based policy allows s3:ListAllMyBuckets: implicit deny"),
