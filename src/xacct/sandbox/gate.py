@@ -71,6 +71,9 @@ class Gate:
         self.rcp_levels: dict[str, list] = {}  # resource account -> RCP levels, root first
         self.organization_id: str | None = None
         self.members: set[str] = set()  # the accounts of the organization
+        # "scp"/"rcp" -> account -> where each of its levels is attached, root first (Root,
+        # Root/Prod, account 123456789012), so that an explanation names the place, not a depth
+        self.level_paths: dict[str, dict[str, list[str]]] = {"scp": {}, "rcp": {}}
         # xacct.ssm's Context for the Automation API, once a store is given (SandboxCloud.serve_automation)
         self.automation = None
         self._lock = threading.Lock()
@@ -349,6 +352,19 @@ class Gate:
         if self.organization is not None and holder.account in self.members:
             keys["aws:PrincipalOrgID"] = [self.organization_id or organization_id(self.organization[0])]
         return keys
+
+    def organization_levels(self, request: Request) -> dict[str, list[tuple[str, list[str]]]]:
+        """For an explanation: the SCP levels above the caller's account and the RCP levels above
+        the resource's, each as (where it is attached, the names of its policies), root first."""
+        found: dict[str, list[tuple[str, list[str]]]] = {}
+        for kind, account, levels in (("scp", request.caller.account, self.scps_for(request.caller.account or "")),
+                                      ("rcp", request.resource_account or request.caller.account,
+                                       self.rcp_levels.get(request.resource_account or request.caller.account or "",
+                                                           []))):
+            paths = self.level_paths.get(kind, {}).get(account or "", [])
+            if levels and len(paths) == len(levels):
+                found[kind] = [(where, [p.name for p in level]) for where, level in zip(paths, levels)]
+        return found
 
     def scps_for(self, account: str) -> list:
         """SCPs apply to member accounts, not to the organization's management account."""

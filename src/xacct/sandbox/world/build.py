@@ -384,21 +384,25 @@ class _Builder:
                 return policies
 
             levels: dict[str, list] = {}
+            paths: dict[str, list[str]] = {}  # where each level is attached: Root, Root/Prod, account ID
 
-            def walk(units, above, where, level=level, levels=levels):
+            def walk(units, above, above_paths, where, level=level, levels=levels, paths=paths):
                 for name, unit in (units or {}).items():
                     here = above + [level(unit or {}, where + (name,))]
+                    here_paths = above_paths + [f"{above_paths[-1]}/{name}"]
                     for account in (unit or {}).get("accounts") or []:
-                        levels[str(account)] = here
-                    walk((unit or {}).get("units"), here, where + (name, "units"))
+                        levels[str(account)], paths[str(account)] = here, here_paths
+                    walk((unit or {}).get("units"), here, here_paths, where + (name, "units"))
 
             root = level(spec.get("root") or {}, ("organization", "root"))
-            walk(spec.get("units"), [root], ("organization", "units"))
+            walk(spec.get("units"), [root], ["Root"], ("organization", "units"))
             for account, place in (spec.get("accounts") or {}).items():  # the account's own level, last
                 levels[str(account)] = levels.get(str(account), [root]) + [
                     level(place or {}, ("organization", "accounts", account))]
+                paths[str(account)] = paths.get(str(account), ["Root"]) + [f"account {account}"]
             # RCPFullAWSAccess is attached everywhere and cannot be detached: no RCPs means no limit
             found[kind] = levels if spec.get(kind) else {}
+            self.cloud.gate.level_paths[kind[:3]] = paths if spec.get(kind) else {}
         self.cloud.gate.organization = (management, found["scps"])
         self.cloud.gate.rcp_levels = found["rcps"]
         self.cloud.gate.organization_id = spec.get("id")
