@@ -125,3 +125,27 @@ def test_listing_is_authorized_on_star(world):
     with pytest.raises(ClientError) as err:
         cloud.client("sqs", REGION, world["local"]).list_queues()
     assert "sqs:listqueues on resource: *" in err.value.response["Error"]["Message"]
+
+
+def test_over_http_the_answers_are_the_same(world):
+    """The served sandbox (SQS's JSON protocol, SNS's query protocol) answers as in process."""
+    import boto3
+    from botocore.config import Config
+
+    cloud = world["cloud"]
+    endpoint = cloud.endpoint()
+
+    def over_http(service, credentials):
+        return boto3.client(service, region_name=REGION, endpoint_url=endpoint,
+                            config=Config(retries={"max_attempts": 1}), **credentials.as_client_kwargs())
+
+    assert over_http("sqs", world["friend"]).send_message(QueueUrl=world["url"], MessageBody="web")["MessageId"]
+    with pytest.raises(ClientError) as err:
+        over_http("sqs", world["stranger"]).send_message(QueueUrl=world["url"], MessageBody="web")
+    assert err.value.response["Error"]["Code"] == "AccessDenied"
+    assert "is not authorized to perform: sqs:sendmessage on resource: " + world["queue_arn"] in \
+        err.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as err:
+        over_http("sns", world["stranger"]).publish(TopicArn=world["topic"], Message="m")
+    assert err.value.response["Error"]["Code"] == "AuthorizationError"
+    assert "SNS:Publish" in err.value.response["Error"]["Message"]
