@@ -200,3 +200,13 @@ def test_executions_show_names_the_finding_that_foresees_a_same_account_key_poli
     assert "foreseen by: xacct doctor (D304: a bucket or key policy does not allow a call the runbook makes)" \
         in shown.output
     assert "D503" not in shown.output
+
+
+def test_doctor_judges_the_queue_policy_for_a_call_a_script_makes(checked):
+    """The coral runbook's script reads the queue's attributes by a literal QueueUrl: doctor reads
+    the call from the script (doctor/script_calls.py) and judges it on the queue's policy (D307)."""
+    coral = next(w for w in CASES if w.file == "coral-queues.yaml")
+    findings = checked(coral).errors_at("674000000004", "sa-east-1")
+    assert any(f.id == "D307" and "step readQueue calls sqs GetQueueAttributes" in f.cause
+               and "set-queue-attributes" in f.fix for f in findings), [f.text() for f in findings]
+    assert not any("readQueue" in f.cause for f in checked(coral).errors_at("674000000003", "sa-east-1"))

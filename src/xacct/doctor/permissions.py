@@ -14,6 +14,7 @@ import re
 from typing import Iterator
 
 from ..iam import Caller, PolicySet, Request, evaluate
+from ..iam.rcp_services import rcp_applies
 from .calls import Call, parameter_values, runbook_calls, target_resolution_calls
 from .checkup import Checkup, split_arn
 from .findings import Finding, resource_policy_finding
@@ -76,7 +77,8 @@ def needed(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
                              scps=scps if known else [relaxed(level) for level in scps],
                              resource=found.policy if found else None,
                              resource_kind=found.kind if found else "resource",
-                             rcps=checkup.reader.rcps(resource_account) if found else [])
+                             rcps=checkup.reader.rcps(resource_account)
+                             if found and rcp_applies(authorization.action) else [])
         context = {"aws:RequestedRegion": [region], **({"aws:PrincipalOrgID": [org_id]} if org_id else {})}
         request = Request(caller, authorization.action, found.resource if found else resource, resource_account,
                           context)

