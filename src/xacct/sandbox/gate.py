@@ -77,6 +77,7 @@ class Gate:
         # xacct.ssm's Context for the Automation API, once a store is given (SandboxCloud.serve_automation)
         self.automation = None
         self._lock = threading.Lock()
+        self._carriers: dict[tuple[str, str], object] = {}  # (account, Region) -> its SQS client
 
     # -- wiring --------------------------------------------------------------------------------
     def attach(self, client, region: str, access_key_id: str) -> None:
@@ -170,7 +171,7 @@ class Gate:
             holder = self.principals.resolve(access_key_id)
             elsewhere = queues_topics.queue_owner(params, region, holder.account) if holder is not None else None
             if elsewhere is not None:  # another account's queue, which moto keeps in that account
-                return self._carried(queues_topics.forward, operation, params, elsewhere[1], elsewhere[0])
+                return self._carried(operation, params, elsewhere[1], elsewhere[0])
         if service == "kms" and self.cloud is not None:
             holder = self.principals.resolve(access_key_id)
             if holder is None:
@@ -185,12 +186,17 @@ class Gate:
                                    self.cloud.operator(owner))
         return None
 
-    def _carried(self, forward, operation: str, params: dict, region: str, owner: str) -> dict:
-        """A call carried to the resource's own account; the service's error there is the caller's."""
+    def _carried(self, operation: str, params: dict, region: str, owner: str) -> dict:
+        """An SQS call carried to the queue's own account; the service's error there is the caller's."""
         from botocore.exceptions import ClientError
 
+        with self._lock:
+            client = self._carriers.get((owner, region))
+            if client is None:
+                client = self._carriers[(owner, region)] = queues_topics.carrier(
+                    self.cloud._session(), region, self.cloud.operator(owner))
         try:
-            return forward(self.cloud._session(), operation, params, region, self.cloud.operator(owner))
+            return queues_topics.forward(client, operation, params)
         except ClientError as error:
             details = error.response.get("Error", {})
             raise AccessRefused(details.get("Code", "InternalError"), details.get("Message", str(error)),

@@ -101,11 +101,16 @@ def queue_owner(params: dict, region: str, caller_account: str) -> tuple[str, st
     return (owner, queue_region) if owner != caller_account else None
 
 
-def forward(session, operation: str, params: dict, region: str, owner_admin) -> dict:
-    """Make the SQS call in the queue's own account (past the gate, which has already decided)."""
+def carrier(session, region: str, owner_admin):
+    """A client that makes SQS calls in the queue's own account (past the gate, which has already
+    decided); the gate keeps one per account and Region, as building a client costs more than a call."""
+    return create_client(session, "sqs", region_name=region, **owner_admin.as_client_kwargs())
+
+
+def forward(client, operation: str, params: dict) -> dict:
+    """Make the SQS call with the queue owner's `carrier`."""
     from botocore import xform_name
 
-    client = create_client(session, "sqs", region_name=region, **owner_admin.as_client_kwargs())
     answer = getattr(client, xform_name(operation))(**params)
     answer.pop("ResponseMetadata", None)
     return answer
