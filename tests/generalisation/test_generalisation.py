@@ -41,7 +41,18 @@ def regions(accounts, regions_, status, why):
 SCP_ALLOW_LIST = "an SCP allow-list without the action, FullAWSAccess detached: implicit deny at that OU level"
 FULL_ACCESS_KEPT = "FullAWSAccess stays attached beside a named SCP: every SCP level allows"
 
+QUEUE_ACROSS = ("across accounts both the identity policy and the queue policy must allow; the queue policy does "
+                "not name this role (Cross-account policy evaluation logic)")
 CASES = [
+    World("coral-queues.yaml", "NotifyCoral", "674000000001", "sa-east-1", {
+        ("674000000002", "sa-east-1"): (OK, "within the queue's and topic's own account the identity policy alone "
+                                            "allows"),
+        ("674000000003", "sa-east-1"): (OK, "across accounts the identity policy, the queue policy and the topic "
+                                            "policy all allow"),
+        ("674000000004", "sa-east-1"): (FAILED, QUEUE_ACROSS),
+        ("674000000005", "sa-east-1"): (FAILED, "the queue policy allows sqs:SendMessage, but across accounts the "
+                                                "topic policy must allow sns:Publish too and names only another role"),
+    }),
     World("nordic-ledger.yaml", "ListBuckets", "651000000001", "eu-north-1", {
         ("651000000002", "eu-north-1"): (OK, "identity allows and every SCP level (root, Finance allow-list) allows"),
         ("651000000003", "eu-north-1"): (FAILED, "no identity-based policy allows s3:ListAllMyBuckets: implicit deny"),
@@ -189,3 +200,13 @@ def test_executions_show_names_the_finding_that_foresees_a_same_account_key_poli
     assert "foreseen by: xacct doctor (D304: a bucket or key policy does not allow a call the runbook makes)" \
         in shown.output
     assert "D503" not in shown.output
+
+
+def test_doctor_judges_the_queue_policy_for_a_call_a_script_makes(checked):
+    """The coral runbook's script reads the queue's attributes by a literal QueueUrl: doctor reads
+    the call from the script (doctor/script_calls.py) and judges it on the queue's policy (D307)."""
+    coral = next(w for w in CASES if w.file == "coral-queues.yaml")
+    findings = checked(coral).errors_at("674000000004", "sa-east-1")
+    assert any(f.id == "D307" and "step readQueue calls sqs GetQueueAttributes" in f.cause
+               and "set-queue-attributes" in f.fix for f in findings), [f.text() for f in findings]
+    assert not any("readQueue" in f.cause for f in checked(coral).errors_at("674000000003", "sa-east-1"))

@@ -29,6 +29,8 @@ CATALOG: dict[str, str] = {
     "D304": "a bucket or key policy does not allow a call the runbook makes",
     "D305": "a bucket or key policy denies a call the runbook makes",
     "D306": "a resource control policy does not allow a call the runbook makes",
+    "D307": "a queue or topic policy does not allow a call the runbook makes",
+    "D308": "a queue or topic policy denies a call the runbook makes",
     "D401": "MFA required by the role's trust policy",
     "D501": "AMI not shared with the target account",
     "D502": "snapshot of the AMI not shared with the target account",
@@ -93,16 +95,28 @@ def _account_of(arn: str) -> str:
     return parts[4] if len(parts) > 5 and parts[0] == "arn" else ""
 
 
-def _resource_finding(explanation: dict) -> str | None:
-    """D304/D305 for a bucket or a key that the call named (doctor reads their policies); None
-    for other resources, and for a key the call did not name (kms:Decrypt finds it in the
-    ciphertext, which doctor cannot read before the run)."""
-    resource = str(explanation.get("resource") or "")
+def resource_policy_finding(resource: str, denied: bool) -> str | None:
+    """The finding for a resource-based policy that does not allow (or denies) a call on
+    `resource`: D304/D305 for a bucket or key policy, D307/D308 for a queue or topic policy; None
+    for a resource whose policy doctor does not read."""
     parts = resource.split(":", 5)
-    named = (len(parts) == 6 and (parts[2] == "s3" or (parts[2] == "kms" and parts[5] != "*")))
-    if not named:
+    if len(parts) != 6 or parts[0] != "arn" or not parts[5] or parts[5] == "*":
         return None
-    return "D305" if explanation.get("decision") == "explicitDeny" else "D304"
+    if parts[2] in ("s3", "kms"):
+        return "D305" if denied else "D304"
+    if parts[2] in ("sqs", "sns"):
+        return "D308" if denied else "D307"
+    return None
+
+
+def _resource_finding(explanation: dict) -> str | None:
+    """The finding for a bucket, key, queue or topic that the call named (doctor reads their
+    policies); None for other resources, and for a key the call did not name (kms:Decrypt finds
+    it in the ciphertext, which doctor cannot read before the run)."""
+    if explanation.get("keyFromCiphertext"):
+        return None
+    return resource_policy_finding(str(explanation.get("resource") or ""),
+                                   explanation.get("decision") == "explicitDeny")
 
 
 def finding_for(explanation: dict) -> str | None:

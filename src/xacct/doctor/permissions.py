@@ -14,9 +14,10 @@ import re
 from typing import Iterator
 
 from ..iam import Caller, PolicySet, Request, evaluate
+from ..iam.rcp_services import rcp_applies
 from .calls import Call, parameter_values, runbook_calls, target_resolution_calls
 from .checkup import Checkup, split_arn
-from .findings import Finding
+from .findings import Finding, resource_policy_finding
 from . import resource_policies
 from .fixes import permission_fix, scp_attachment
 from .judge import relaxed, session_of
@@ -76,7 +77,8 @@ def needed(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
                              scps=scps if known else [relaxed(level) for level in scps],
                              resource=found.policy if found else None,
                              resource_kind=found.kind if found else "resource",
-                             rcps=checkup.reader.rcps(resource_account) if found else [])
+                             rcps=checkup.reader.rcps(resource_account)
+                             if found and rcp_applies(authorization.action) else [])
         context = {"aws:RequestedRegion": [region], **({"aws:PrincipalOrgID": [org_id]} if org_id else {})}
         request = Request(caller, authorization.action, found.resource if found else resource, resource_account,
                           context)
@@ -97,20 +99,27 @@ def _finding(checkup: Checkup, call: Call, decision, principal: str, account: st
     apply = None
     layer = decision.layer.split(" ")[0]
     if decision.decision == "explicitDeny":
-        finding_id, severity = {"resource": "D305", "kms": "D305", "rcp": "D306"}.get(layer, "D302"), "error"
+        finding_id, severity = {"rcp": "D306"}.get(layer, "D302"), "error"
+        if layer in ("resource", "kms"):
+            finding_id = resource_policy_finding(request.resource, True) or "D305"
         why = f"{decision.statements[0].ref} denies {action}"
         fix = f"remove or narrow {decision.statements[0].ref}"
         if decision.layer == "scp":
             policy = decision.statements[0].ref.split(" statement ")[0].removeprefix("SCP ")
             where = scp_attachment(checkup.reader, account, policy)
             fix += f" (attached to {where})" if where else ""
-    elif decision.notes:
+    elif _near_misses(decision):
+        # a statement of the layer whose Allow is missing would allow but for a condition (a near
+        # miss in another layer, such as the AWS:SourceOwner of SNS's default topic policy, which
+        # only services meet, decides nothing)
         finding_id, severity = "D303", "warning"
-        why = "; ".join(str(n) for n in decision.notes)
+        why = "; ".join(str(n) for n in _near_misses(decision))
         fix = f"make sure the condition holds when the step runs, or allow {action} without it"
     else:
         missing = decision.missing or decision.layer
-        finding_id = {"resource": "D304", "kms": "D304", "rcp": "D306"}.get(missing.split(" ")[0], "D301")
+        finding_id = {"rcp": "D306"}.get(missing.split(" ")[0], "D301")
+        if missing in ("resource", "kms"):
+            finding_id = resource_policy_finding(request.resource, False) or "D304"
         severity = "error"
         why = {"identity": f"no identity-based policy allows the {action} action",
                "boundary": f"the permissions boundary does not allow the {action} action",
@@ -132,6 +141,12 @@ def _finding(checkup: Checkup, call: Call, decision, principal: str, account: st
     cause = f"step {call.step} calls {api} ({where}) as {principal}; {why}"
     return Finding(finding_id, severity, account, region, cause, fix, statement=statement, layer=layer,
                    apply=apply)
+
+
+def _near_misses(decision) -> list:
+    """The near misses of the layer that decided (or whose Allow is missing)."""
+    layer = (decision.missing or decision.layer).split(" ")[0]
+    return [n for n in decision.notes if n.layer == layer]
 
 
 def _resource_pattern(resource: str) -> str:

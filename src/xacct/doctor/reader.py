@@ -24,7 +24,7 @@ READ_ROLE = "OrganizationAccountAccessRole"
 # In the sandbox doctor reads these as the sandbox's operator, who stands outside the world: the
 # world's SCPs bind its principals, not the one who checks it (in AWS the read role is bound by
 # them, and an account it may not read is a D901 finding)
-OUTSIDE_THE_WORLD = frozenset({"iam", "organizations", "ssm", "s3", "kms"})
+OUTSIDE_THE_WORLD = frozenset({"iam", "organizations", "ssm", "s3", "kms", "sqs", "sns"})
 
 
 def policy_document(document: Any) -> Any:
@@ -197,6 +197,40 @@ class Reader:
     def bucket_policy(self, account: str, bucket: str) -> dict | None:
         """The bucket policy of a bucket `account` owns, as a document; None when it has none."""
         return self.read("bucket_policy", account, bucket)
+
+    def _queue_policy(self, account: str, region: str, name: str) -> tuple[bool, dict | None]:
+        """(the queue exists, its policy document or None) of a queue of `account`."""
+        from botocore.exceptions import ClientError
+
+        sqs = self.reading("sqs", account, region)
+        try:
+            url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+            text = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {}).get("Policy")
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"):
+                return False, None
+            raise
+        return True, (policy_document(text) if text else None)
+
+    def queue_policy(self, account: str, region: str, name: str) -> tuple[bool, dict | None]:
+        return self.read("queue_policy", account, region, name)
+
+    def _topic_policy(self, topic_arn: str) -> tuple[bool, dict | None]:
+        """(the topic exists, its policy document) of a topic, read in the topic's account."""
+        from botocore.exceptions import ClientError
+
+        parts = topic_arn.split(":")
+        sns = self.reading("sns", parts[4], parts[3])
+        try:
+            text = sns.get_topic_attributes(TopicArn=topic_arn).get("Attributes", {}).get("Policy")
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "NotFound":
+                return False, None
+            raise
+        return True, (policy_document(text) if text else None)
+
+    def topic_policy(self, topic_arn: str) -> tuple[bool, dict | None]:
+        return self.read("topic_policy", topic_arn)
 
     def _key_policy(self, account: str, region: str, key_id: str) -> tuple[str, dict] | None:
         from botocore.exceptions import ClientError

@@ -1,5 +1,6 @@
-"""The resource-based policies a runbook's calls meet: the bucket policy of an S3 bucket and the
-key policy of a KMS key, read where the resource lives, and the RCPs above its account. AWS
+"""The resource-based policies a runbook's calls meet: the bucket policy of an S3 bucket, the
+key policy of a KMS key, the queue policy of an SQS queue and the topic policy of an SNS topic,
+read where the resource lives, and the RCPs above its account. AWS
 judges them with the caller's own policies ("Policy evaluation logic", IAM User Guide:
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html): across
 accounts both sides must allow; a key policy must allow even within one account, directly or by
@@ -7,7 +8,7 @@ delegating to the account's IAM policies ("Key policies in AWS KMS":
 https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
 
 Doctor judges only what it can name before the run: a bucket or a key written in the runbook or
-given as a parameter. `kms:Decrypt` without a KeyId and resources made by earlier steps are left to
+given as a parameter (a queue by its URL, a topic by its ARN). `kms:Decrypt` without a KeyId and resources made by earlier steps are left to
 the run.
 """
 
@@ -51,6 +52,10 @@ def find(reader, resource: str, accounts: Iterable[str]) -> Found | None:
             return _bucket(reader, parts[5].split("/", 1)[0], resource, accounts)
         if parts[2] == "kms" and parts[5].startswith(("key/", "alias/")):
             return _key(reader, parts)
+        if parts[2] == "sqs" and parts[5] and "*" not in resource:
+            return _queue(reader, parts, resource)
+        if parts[2] == "sns" and parts[5] and "*" not in resource:
+            return _topic(reader, resource)
     except Unreadable:
         return None
     return None
@@ -91,6 +96,45 @@ def _key(reader, parts: list[str]) -> Found | None:
                 f"--region {region}"), apply
 
     return Found("kms", owner, arn, f"key policy of {arn}", document, add)
+
+
+def _queue(reader, parts: list[str], resource: str) -> Found | None:
+    region, owner, name = parts[3], parts[4], parts[5]
+    exists, document = reader.queue_policy(owner, region, name)
+    if not exists:
+        return None
+
+    def add(statement: dict) -> tuple[str, Callable[[], None]]:
+        content = compact(with_statement(document, statement))
+        url = reader.reading("sqs", owner, region).get_queue_url(QueueName=name)["QueueUrl"]
+
+        def apply() -> None:
+            reader.reading("sqs", owner, region).set_queue_attributes(QueueUrl=url, Attributes={"Policy": content})
+
+        attributes = compact({"Policy": content})
+        return (f"aws sqs set-queue-attributes --queue-url {url} --attributes '{attributes}' --region {region}",
+                apply)
+
+    return Found("resource", owner, resource, f"queue policy of {name}", document, add)
+
+
+def _topic(reader, resource: str) -> Found | None:
+    exists, document = reader.topic_policy(resource)
+    if not exists:
+        return None
+    region, owner, name = resource.split(":")[3:6]
+
+    def add(statement: dict) -> tuple[str, Callable[[], None]]:
+        content = compact(with_statement(document, statement))
+
+        def apply() -> None:
+            reader.reading("sns", owner, region).set_topic_attributes(TopicArn=resource, AttributeName="Policy",
+                                                                      AttributeValue=content)
+
+        return (f"aws sns set-topic-attributes --topic-arn {resource} --attribute-name Policy "
+                f"--attribute-value '{content}' --region {region}"), apply
+
+    return Found("resource", owner, resource, f"topic policy of {name}", document, add)
 
 
 def grant_statement(found: Found, principal_arn: str, action: str) -> dict:

@@ -30,6 +30,13 @@ def with_api_cause(explanation: dict, details: dict) -> dict:
         why = explanation.get("reason") or "AWS does not let anyone change it"
     elif explanation.get("decision") == "explicitDeny" and explanation.get("statements"):
         why = f"{explanation['statements'][0].get('policy')} denies it explicitly"
+        place = explanation.get("organizationLevel")
+        if place:
+            why = f"{place['kind']} {place['policy']} attached to {place['where']} denies it explicitly"
+    elif explanation.get("organizationLevel"):  # an SCP or RCP level: by where it is attached, not its depth
+        place = explanation["organizationLevel"]
+        why = (f"no {place['kind']} attached to {place['where']} allows it "
+               f"({', '.join(place['policies'])} attached there)")
     else:
         why = LAYER_WORDS.get(layer.split(" ")[0], f"the {layer} layer does not allow it").format(principal=principal)
     on = f" on {explanation['resource']}" if explanation.get("resource") else ""

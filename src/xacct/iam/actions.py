@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from . import ec2_resources
+from . import ec2_resources, queue_topic_resources
 
 # Operations whose IAM action has another name ("Actions, resources, and condition keys for ...",
 # Service Authorization Reference).
@@ -82,6 +82,9 @@ BUILT_RESOURCES = {("ssm", "StartAutomationExecution"): _automation_definition,
                    ("ec2", "CreateTags"): ec2_resources.tagged("ec2:CreateTags"),
                    ("ec2", "DeleteTags"): ec2_resources.tagged("ec2:DeleteTags"),
                    ("ec2", "RunInstances"): ec2_resources.run_instances}
+# Services whose every call names its resource in its own way: an SQS queue by URL, an SNS topic
+# by ARN (queue_topic_resources).
+BUILT_BY_SERVICE = {"sqs": queue_topic_resources.sqs, "sns": queue_topic_resources.sns}
 # ARN-format variables and the parameters that fill them, where the names differ.
 ALIASES = {
     "BucketName": ("Bucket",),
@@ -105,6 +108,9 @@ class Authorization:
     resource: str = "*"
     resource_account: str | None = None  # None: the caller's account, unless the gate knows better
     context: dict = field(default_factory=dict, hash=False)
+    # how the resource was found when the call does not name it ("ciphertext": the key that made a
+    # Decrypt's ciphertext), which no check made before the call can know
+    found_by: str = field(default="", compare=False)
 
 
 @lru_cache(maxsize=None)
@@ -206,6 +212,8 @@ def authorizations(service: str, operation: str, params: dict[str, Any], *, regi
     if (service, operation) in UNAUTHORIZED_CALLS:
         return []
     built = BUILT_RESOURCES.get((service, operation))
+    if built is None and service in BUILT_BY_SERVICE:
+        built = BUILT_BY_SERVICE[service](operation)
     if built is not None:
         found = built(params, region, account, partition)
         return found if isinstance(found, list) else [found]

@@ -59,8 +59,39 @@ CONDITION_FIXES = {
 }
 
 
-def fix_for(request: Request, decision: Decision) -> str | None:
-    """The change that would allow the request, as a policy statement (or what to remove)."""
+# An organization's levels as an explanation names them: "scp"/"rcp" -> (where each level is
+# attached, the names of its policies), root first, as the gate knows them
+Levels = dict[str, list[tuple[str, list[str]]]]
+ORG_NAMES = {"scp": "SCP", "rcp": "RCP"}
+FULL_ACCESS = ("FullAWSAccess", "RCPFullAWSAccess")  # AWS's own, attached everywhere
+
+
+def organization_level(decision: Decision, levels: Levels | None) -> dict | None:
+    """Where the SCP or RCP that decided is attached ({"where": "Root/Prod", "policies": [...]}),
+    for an implicit deny at a level ("scp level 2") or an explicit deny by one of its policies;
+    None for other layers, or when the levels are not known."""
+    layer = decision.missing or decision.layer
+    kind = layer[:3]
+    if kind not in ORG_NAMES or not levels or kind not in levels:
+        return None
+    if decision.decision == EXPLICIT_DENY and decision.statements:
+        policy = decision.statements[0].policy
+        for where, names in levels[kind]:
+            if policy in names:
+                return {"kind": ORG_NAMES[kind], "where": where, "policies": names, "policy": policy}
+        return None
+    try:
+        where, names = levels[kind][int(layer.rsplit(" ", 1)[-1]) - 1]
+    except (ValueError, IndexError):
+        return None
+    # the allow-list that lacks the action: the first policy there that is not AWS's own
+    chosen = next((n for n in names if n not in FULL_ACCESS), names[0] if names else "")
+    return {"kind": ORG_NAMES[kind], "where": where, "policies": names, "policy": chosen}
+
+
+def fix_for(request: Request, decision: Decision, levels: Levels | None = None) -> str | None:
+    """The change that would allow the request, as a policy statement (or what to remove). An SCP
+    or RCP is named with where it is attached (Root/Prod/Web) when `levels` says so."""
     if decision.decision == ALLOWED:
         return None
     missing = decision.missing or decision.layer
@@ -74,9 +105,14 @@ def fix_for(request: Request, decision: Decision) -> str | None:
         return f"{misses[0].statement.ref} allows it when {wants}: {advice}"
     if decision.layer == "protected":
         return f"none: {decision.reason}"
+    place = organization_level(decision, levels)
     if decision.decision == EXPLICIT_DENY:
-        return f"remove or narrow {decision.statements[0].ref}, which denies {request.action}"
+        attached = f" (attached to {place['where']})" if place else ""
+        return f"remove or narrow {decision.statements[0].ref}{attached}, which denies {request.action}"
     statement = {"Effect": "Allow", "Action": request.action, "Resource": request.resource}
+    if place:
+        return f"allow {request.action} in {place['kind']} {place['policy']} attached to {place['where']}: " \
+               f"{json.dumps(statement)}"
     layer = decision.missing or decision.layer
     if layer in ("resource", "trust", "kms"):
         statement = {"Effect": "Allow", "Principal": {"AWS": request.caller.principal_arn}
@@ -92,7 +128,7 @@ def fix_for(request: Request, decision: Decision) -> str | None:
     return f"add to {where}: {json.dumps(statement)}"
 
 
-def explain(request: Request, decision: Decision) -> dict:
+def explain(request: Request, decision: Decision, levels: Levels | None = None) -> dict:
     result = {
         "decision": decision.decision,
         "layer": decision.layer,
@@ -108,7 +144,10 @@ def explain(request: Request, decision: Decision) -> dict:
         result["reason"] = decision.reason
     if not decision.allowed:
         result["message"] = denied_message(request, decision)
-        result["fix"] = fix_for(request, decision)
+        result["fix"] = fix_for(request, decision, levels)
+        place = organization_level(decision, levels)
+        if place:
+            result["organizationLevel"] = place
     if decision.notes:
         result["nearMisses"] = [str(n) for n in decision.notes]
     return result

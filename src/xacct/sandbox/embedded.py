@@ -186,7 +186,8 @@ class SandboxCloud(Cloud):
             return None
         from ..iam import explain
 
-        return explain(denial.request, denial.decision)
+        return {**explain(denial.request, denial.decision, levels=self.gate.organization_levels(denial.request)),
+                **denial.details}
 
     def role_exists(self, role_arn: str) -> bool | None:
         from .policies import role

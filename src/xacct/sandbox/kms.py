@@ -136,8 +136,8 @@ def authorizations(operation: str, params: dict, region: str, account: str, gene
 
     action = f"kms:{operation}"
 
-    def on_key(key_arn: str, context: dict | None = None) -> "Authorization":
-        return Authorization(action, key_arn, key_arn.split(":")[4], context or {})
+    def on_key(key_arn: str, context: dict | None = None, found_by: str = "") -> "Authorization":
+        return Authorization(action, key_arn, key_arn.split(":")[4], context or {}, found_by)
 
     if operation in ALIAS_CALLS:
         alias_name = str(params.get("AliasName") or "")
@@ -156,7 +156,7 @@ def authorizations(operation: str, params: dict, region: str, account: str, gene
     if operation == "Decrypt" and params.get("CiphertextBlob") is not None:
         key_arn = key_of_ciphertext(params["CiphertextBlob"], region)
         if key_arn:
-            return [on_key(key_arn)]
+            return [on_key(key_arn, found_by="ciphertext")]
     return generic
 
 

@@ -202,6 +202,16 @@ class _Builder:
         for name, bucket in (spec.get("buckets") or {}).items():
             with self.element(where + ("buckets", name)):
                 self.bucket(s3, region, name, bucket or {}, where + ("buckets", name))
+        if spec.get("queues"):
+            sqs = self.cloud.client("sqs", region, admin)
+            for name, queue in spec["queues"].items():
+                with self.element(where + ("queues", name)):
+                    self.queue(sqs, name, queue or {}, where + ("queues", name))
+        if spec.get("topics"):
+            sns = self.cloud.client("sns", region, admin)
+            for name, topic in spec["topics"].items():
+                with self.element(where + ("topics", name)):
+                    self.topic(sns, name, topic or {}, where + ("topics", name))
         ssm = self.cloud.client("ssm", region, admin)
         for name, document in (spec.get("documents") or {}).items():
             with self.element(where + ("documents", name)):
@@ -223,6 +233,20 @@ class _Builder:
             with self.element(where + ("encryption",)):
                 s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
                     "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": bucket["encryption"]}}]})
+
+    def queue(self, sqs, name: str, queue: dict, where) -> None:
+        attributes = {"FifoQueue": "true"} if name.endswith(".fifo") else {}
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        if queue.get("policy"):
+            with self.element(where + ("policy",)):
+                sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": _json(queue["policy"])})
+
+    def topic(self, sns, name: str, topic: dict, where) -> None:
+        attributes = {"FifoTopic": "true"} if name.endswith(".fifo") else {}
+        arn = sns.create_topic(Name=name, Attributes=attributes)["TopicArn"]
+        if topic.get("policy"):
+            with self.element(where + ("policy",)):
+                sns.set_topic_attributes(TopicArn=arn, AttributeName="Policy", AttributeValue=_json(topic["policy"]))
 
     def document(self, ssm, name: str, document: dict, where) -> None:
         content, rule, message = referenced_text(self.world.folder, document.get("file", ""), "document")
@@ -360,21 +384,25 @@ class _Builder:
                 return policies
 
             levels: dict[str, list] = {}
+            paths: dict[str, list[str]] = {}  # where each level is attached: Root, Root/Prod, account ID
 
-            def walk(units, above, where, level=level, levels=levels):
+            def walk(units, above, above_paths, where, level=level, levels=levels, paths=paths):
                 for name, unit in (units or {}).items():
                     here = above + [level(unit or {}, where + (name,))]
+                    here_paths = above_paths + [f"{above_paths[-1]}/{name}"]
                     for account in (unit or {}).get("accounts") or []:
-                        levels[str(account)] = here
-                    walk((unit or {}).get("units"), here, where + (name, "units"))
+                        levels[str(account)], paths[str(account)] = here, here_paths
+                    walk((unit or {}).get("units"), here, here_paths, where + (name, "units"))
 
             root = level(spec.get("root") or {}, ("organization", "root"))
-            walk(spec.get("units"), [root], ("organization", "units"))
+            walk(spec.get("units"), [root], ["Root"], ("organization", "units"))
             for account, place in (spec.get("accounts") or {}).items():  # the account's own level, last
                 levels[str(account)] = levels.get(str(account), [root]) + [
                     level(place or {}, ("organization", "accounts", account))]
+                paths[str(account)] = paths.get(str(account), ["Root"]) + [f"account {account}"]
             # RCPFullAWSAccess is attached everywhere and cannot be detached: no RCPs means no limit
             found[kind] = levels if spec.get(kind) else {}
+            self.cloud.gate.level_paths[kind[:3]] = paths if spec.get(kind) else {}
         self.cloud.gate.organization = (management, found["scps"])
         self.cloud.gate.rcp_levels = found["rcps"]
         self.cloud.gate.organization_id = spec.get("id")

@@ -16,6 +16,9 @@ Path = tuple
 # what each service answers when a policy names a principal that does not exist
 REFUSALS = {"roles": "MalformedPolicyDocument: Invalid principal in policy",
             "buckets": "MalformedPolicy: Invalid principal in policy",
+            # SQS refuses the Policy attribute as a whole; SNS names the principal it cannot find
+            "queues": "InvalidAttributeValue: Invalid value for the parameter Policy.",
+            "topics": "InvalidParameter: Invalid parameter: Policy Error: PrincipalNotFound",
             "kmsKeys": "MalformedPolicyDocumentException: Policy contains a statement with one or more invalid "
                        "principals."}
 
@@ -34,7 +37,7 @@ def _policies(data: dict) -> Iterator[tuple[Path, Any]]:
             if isinstance(role, dict) and role.get("trust") is not None:
                 yield ("accounts", account, "iam", "roles", name, "trust"), role["trust"]
         for region, resources in (spec.get("regions") or {}).items():
-            for kind in ("buckets", "kmsKeys"):
+            for kind in ("buckets", "kmsKeys", "queues", "topics"):
                 for name, item in ((resources or {}).get(kind) or {}).items():
                     if isinstance(item, dict) and item.get("policy") is not None:
                         yield ("accounts", account, "regions", region, kind, name, "policy"), item["policy"]
@@ -89,7 +92,7 @@ def unknown_principals(data: dict) -> list[tuple[Path, str, bool]]:
                 continue
         if not isinstance(document, dict):
             continue
-        refusal = REFUSALS[path[-3]]  # roles, buckets or kmsKeys
+        refusal = REFUSALS[path[-3]]  # roles, buckets, kmsKeys, queues or topics
         for where, arn in _principal_values(document):
             why = _missing(arn, worlds)
             if why:

@@ -234,3 +234,23 @@ def detachable_scp(value) -> str | None:
     if value == "RCPFullAWSAccess":
         return "cannot be detached: AWS keeps RCPFullAWSAccess on every root, OU and account"
     return "is not attached unless the world names it: only FullAWSAccess can be detached here"
+
+
+def queue_name(value) -> str | None:
+    """"A queue name can have up to 80 characters. Valid values: alphanumeric characters, hyphens
+    (-), and underscores (_). A FIFO queue name must end with the .fifo suffix." (SQS CreateQueue,
+    QueueName, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html)."""
+    if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9_-]{1,75}(\.fifo)?|[A-Za-z0-9_-]{1,80}", value):
+        return ("is not a queue name: 1 to 80 letters, numbers, hyphens and underscores (a FIFO queue's "
+                "ending in .fifo)")
+    return None
+
+
+def topic_name(value) -> str | None:
+    """"Topic names must be made up of only uppercase and lowercase ASCII letters, numbers,
+    underscores, and hyphens, and must be between 1 and 256 characters long" (a FIFO topic's ends
+    in .fifo; SNS CreateTopic, Name, https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html)."""
+    if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9_-]{1,251}(\.fifo)?|[A-Za-z0-9_-]{1,256}", value):
+        return ("is not a topic name: 1 to 256 letters, numbers, hyphens and underscores (a FIFO topic's "
+                "ending in .fifo)")
+    return None

@@ -26,6 +26,8 @@
           us-east-1:
             buckets: {NAME: {policy: POLICY, encryption: AES256, tags: {KEY: VALUE}}}
             documents: {NAME: {file: PATH, sharedWith: [ID]}}
+            queues: {NAME: {policy: POLICY}}          # SQS queues, each with its queue policy
+            topics: {NAME: {policy: POLICY}}          # SNS topics (without one: SNS's default policy)
             kmsKeys: {ALIAS: {id: KEY ID, policy: POLICY, description: TEXT,
                               grants: [{grantee: ARN, operations: [Decrypt]}]}}
             snapshots: {NAME: {size: 8, encryptedWith: ALIAS|KEY ARN, sharedWith: [ID]}}
@@ -108,7 +110,11 @@ IMAGE = {"name": Checked(str, rules.image_name), "encryptedWith": KEY_REFERENCE,
 INSTANCE = {"image": TEXT, "type": aws("ec2", "RunInstances", "InstanceType"),
             "tags": names(Checked(str, rules.instance_tag_value), Checked(str, rules.instance_tag_key))}
 # instances and snapshots are tagged Name=their name; an image is named by its key unless `name` says
+QUEUE = {"policy": POLICY}
+TOPIC = {"policy": POLICY}
 REGION_RESOURCES = {"buckets": names(BUCKET, Checked(str, rules.bucket_name)),
+                    "queues": names(QUEUE, Checked(str, rules.queue_name)),
+                    "topics": names(TOPIC, Checked(str, rules.topic_name)),
                     "documents": names(DOCUMENT, Checked(str, rules.document_name)),
                     "kmsKeys": names(KEY, Checked(str, rules.kms_alias)),
                     "images": names(IMAGE, Checked(str, rules.image_name)),
