@@ -194,7 +194,7 @@ class Gate:
             client = self._carriers.get((owner, region))
             if client is None:
                 client = self._carriers[(owner, region)] = queues_topics.carrier(
-                    self.cloud._session(), region, self.cloud.operator(owner))
+                    self.cloud.boto_session(), region, self.cloud.operator(owner))
         try:
             return queues_topics.forward(client, operation, params)
         except ClientError as error:
