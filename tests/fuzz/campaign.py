@@ -31,6 +31,7 @@ class Kind:
     name: str
     strategy: object
     run: Callable[[bytes], object]
+    prepare: Callable[[], object] = lambda: None  # what the runs share, done once before any is timed
 
 
 def kinds() -> dict[str, Kind]:
@@ -39,7 +40,7 @@ def kinds() -> dict[str, Kind]:
     return {
         "documents": Kind("documents (xacct validate)", documents.DOCUMENTS, documents.run_validate),
         "requests": Kind("request files (xacct explain --request)", policies.REQUEST_FILES, policies.run_explain),
-        "worlds": Kind("world files (world load and build)", worlds.WORLDS, worlds.build_world_file),
+        "worlds": Kind("world files (world load and build)", worlds.WORLDS, worlds.build_world_file, worlds.warm),
     }
 
 
@@ -102,6 +103,7 @@ def campaign(kind: Kind, examples: int, hang: float, slow: float, crashes: Path)
         tally.times.append(seconds)
         tally.outcomes[outcome] += 1
 
+    kind.prepare()
     one()
     return tally
 

@@ -455,7 +455,7 @@ def build_world_file(data: bytes) -> str:
     """"built" or "refused" (findings, exit status 2), as `xacct run --world` would end;
     AssertionError with the traceback for anything else. Each build runs in a forked copy of this
     process over a fresh moto, so the test session's own sandbox is left as it was."""
-    _warm()
+    warm()
     with tempfile.TemporaryDirectory(prefix="xacct-world-") as tmp:
         path = str(_lay_out(Path(tmp), data))
         outcome = _in_child(lambda: _build(path, data))
@@ -481,7 +481,7 @@ IMPORTED_BY_BUILDS = (
 
 
 @functools.lru_cache(maxsize=1)
-def _warm() -> None:
+def warm() -> None:
     """What every child needs, loaded once in the parent: moto started, botocore's models and
     the world's rules read (loading a world touches no moto state)."""
     from moto.core.base_backend import AccountSpecificBackend
