@@ -12,10 +12,13 @@ HELP = ("A folder of SSM documents (.json/.yaml, named by file or metadata) to s
         "folders separated by ':').")
 
 
+# runbooks.registry.ENVIRONMENT, written here so that declaring the option does not import the
+# catalogue (`xacct --help` stays fast); tests/unit/test_command_shared.py keeps the two the same
+ENVIRONMENT = "XACCT_RUNBOOKS"
+
+
 def runbooks_option(*, from_environment: bool = True, help_text: str = HELP):
     """The option; click.Path splits the environment variable at os.pathsep, as PATH is split."""
-    from ..runbooks import ENVIRONMENT
-
     return click.option("--runbooks", "runbooks_dirs", multiple=True, type=click.Path(file_okay=False),
                         envvar=ENVIRONMENT if from_environment else None, metavar="DIR", help=help_text)
 

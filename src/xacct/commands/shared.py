@@ -3,9 +3,13 @@ OU IDs. Commands import these names from here, not from each other."""
 
 from __future__ import annotations
 
-from ..engine.org_units import ACCOUNT, OU
+import re
 
-__all__ = ["ACCOUNT", "OU", "split_list"]
+# The shapes engine.org_units checks too; written here so that reading a command's options does
+# not import the engine (`xacct --help` stays fast). tests/unit/test_command_shared.py keeps the
+# two the same.
+ACCOUNT = re.compile(r"\d{12}")
+OU = re.compile(r"ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}")
 
 
 def split_list(text: str | None) -> list[str]:
