@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.served import client_environment, serving
+
 HERE = Path(__file__).parent
 SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the MFA device of ops in world.yaml
 
@@ -47,31 +49,19 @@ def copy_files(folder: Path, world_text: str | None = None) -> None:
 
 
 def client_env(folder: Path) -> dict:
-    """The environment of a user whose AWS files are the sandbox's: nothing of this machine's."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "XACCT_"))}
-    src = str(Path(__file__).parents[2] / "src")
-    env.update({"HOME": str(folder), "AWS_CONFIG_FILE": str(folder / "config"),
-                "AWS_SHARED_CREDENTIALS_FILE": str(folder / "credentials"),
-                "PYTHONPATH": src + os.pathsep + env.get("PYTHONPATH", "")})
+    """The environment of a user whose AWS files are the sandbox's, running this checkout's xacct."""
+    env = client_environment(folder)
+    env["PYTHONPATH"] = str(Path(__file__).parents[2] / "src") + os.pathsep + env.get("PYTHONPATH", "")
     return env
 
 
 @contextmanager
 def served_subprocess(folder: Path):
     """`xacct sandbox serve` on world.yaml, recording into its own store (server.db)."""
-    from tests.served import served_world
-
     copy_files(folder)
-    previous = os.environ.get("XACCT_STORE")
-    os.environ["XACCT_STORE"] = str(folder / "server.db")
-    try:
-        with served_world(folder / "world.yaml", folder) as (_, endpoint):
-            yield Served(folder, client_env(folder), endpoint)
-    finally:
-        if previous is None:
-            os.environ.pop("XACCT_STORE", None)
-        else:
-            os.environ["XACCT_STORE"] = previous
+    server_env = {**os.environ, "XACCT_STORE": str(folder / "server.db")}
+    with serving(folder / "world.yaml", folder, env=server_env) as endpoint:
+        yield Served(folder, client_env(folder), endpoint)
 
 
 def boto_ssm(served: Served, region: str, profile: str = "central-ops"):

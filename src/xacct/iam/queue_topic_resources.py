@@ -83,27 +83,22 @@ def _account(arn: str) -> str | None:
     return parts[4] if len(parts) > 5 and parts[4] else None
 
 
-def sqs(operation: str):
-    """A builder of an SQS call's Authorization (see actions.BUILT_RESOURCES)."""
+def _builder(service: str, renamed: dict, resource_arn):
+    """A builder of a call's Authorization (see actions.BUILT_RESOURCES): the action by its IAM
+    name, on the queue's or topic's ARN when the action takes resources, else on "*"."""
 
-    def build(params: dict, region: str, account: str, partition: str):
-        from .actions import Authorization, takes_resources
+    def for_operation(operation: str):
+        def build(params: dict, region: str, account: str, partition: str):
+            from .actions import Authorization, takes_resources
 
-        action = f"sqs:{SQS_RENAMED.get(operation, operation)}"
-        arn = queue_arn(params, region, account, partition) if takes_resources(action) else None
-        return Authorization(action, arn, _account(arn)) if arn else Authorization(action, "*", None)
+            action = f"{service}:{renamed.get(operation, operation)}"
+            arn = resource_arn(params, region, account, partition) if takes_resources(action) else None
+            return Authorization(action, arn, _account(arn)) if arn else Authorization(action, "*", None)
 
-    return build
+        return build
+
+    return for_operation
 
 
-def sns(operation: str):
-    """A builder of an SNS call's Authorization (see actions.BUILT_RESOURCES)."""
-
-    def build(params: dict, region: str, account: str, partition: str):
-        from .actions import Authorization, takes_resources
-
-        action = f"sns:{SNS_RENAMED.get(operation, operation)}"
-        arn = topic_arn(params, region, account, partition) if takes_resources(action) else None
-        return Authorization(action, arn, _account(arn)) if arn else Authorization(action, "*", None)
-
-    return build
+sqs = _builder("sqs", SQS_RENAMED, queue_arn)
+sns = _builder("sns", SNS_RENAMED, topic_arn)
