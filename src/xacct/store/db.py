@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -54,6 +55,9 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
+OPEN_PATIENCE = 30.0  # seconds, as long as the busy timeout of every later write
+
+
 def default_path() -> Path:
     """`$XACCT_STORE`, else the user's data directory (XDG), else ~/.local/share/xacct."""
     if os.environ.get("XACCT_STORE"):
@@ -75,11 +79,33 @@ class Store:
         self._closed = False
         self.listeners: list = []  # called with (execution_id, kind, step, data) after each event
         self._seq: dict[str, int] = {}  # next event number of the executions this process writes
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30, isolation_level=None)
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=OPEN_PATIENCE,
+                                   isolation_level=None)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._while_busy(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._migrate()
+        self._while_busy(self._migrate)
+
+    def _while_busy(self, step: Callable[[], Any], patience: float = OPEN_PATIENCE) -> None:
+        """Run one opening step, again while another process holds the file.
+
+        Switching a new file to WAL needs the file to itself, and SQLite answers that switch (and
+        the first read of a WAL file another process is still setting up) with "database is
+        locked" at once rather than through the busy timeout; so processes that open a new store
+        together wait here for each other, up to `patience` seconds."""
+        deadline = time.monotonic() + patience
+        pause = 0.005
+        while True:
+            try:
+                step()
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.2)
 
     def _migrate(self) -> None:
         """Apply pending migrations. Everything happens under the write lock, so two processes
