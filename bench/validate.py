@@ -1,5 +1,5 @@
 """Validation speed over the corpus, on large generated runbooks, per step as runbooks grow,
-and start-up time of `xacct --help`.
+with one process per core, and start-up time of `xacct --help`.
 
 Prints documents per second for `xacct validate` (in process, all rules) next to the bare work
 it wraps (PyYAML's C loader reading the same texts), as a ratio from the same run: over the
@@ -8,9 +8,10 @@ calls feeding later steps, branches, scripts, waits, loops inside loops, child a
 Java-syntax patterns); the time per step of generated runbooks of 100, 200, 400 and 800 steps
 (flat figures mean validation grows linearly with the number of steps; past 200 steps the
 texts are over SSM's 64 KB, so the limit is lifted for that measure); the time to refuse
-runbooks of 0.3 to 3 MB, which SSM refuses (E0002); and the start-up of `xacct --help` next to
-a bare `python -c pass`. Validation times are CPU time of this process (the best of several
-runs), since the machine is shared; start-up times are wall time.
+runbooks of 0.3 to 3 MB, which SSM refuses (E0002); `xacct validate` over many files with one
+process and with one per core; and the start-up of `xacct --help` next to a bare
+`python -c pass`. Validation times are CPU time of this process (the best of several runs),
+since the machine is shared; times with several processes and start-up times are wall time.
 
     python bench/validate.py [CORPUS_DIR] [--steps 100,200,400,800]
 """
@@ -18,17 +19,19 @@ runs), since the machine is shared; start-up times are wall time.
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import yaml
 
 from xacct.document import loader
-from xacct.document.validate import expand_paths, validate_file, validate_text
+from xacct.document.validate import available_cores, expand_paths, validate_file, validate_files, validate_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -194,6 +197,9 @@ def large_runbook_figures(sizes: tuple[int, ...] = LARGE) -> None:
         assert not [f for f in validate_text(text, "large.yaml") if f.severity == "error"]
     warm = _time(lambda: [validate_text(text, "large.yaml") for text in texts], 5)
     bare = _time(lambda: [yaml.load(text, Loader=yaml.CSafeLoader) for text in texts], 5)
+    # libyaml's events, each dropped as the next comes: no YAML reader in Python does less per text.
+    events = _time(lambda: [collections.deque(yaml.parse(text, Loader=yaml.CSafeLoader), maxlen=0)
+                            for text in texts], 5)
     steps = sum(sizes)
     print(f"large runbooks: {len(texts)} of {min(sizes)} to {max(sizes)} steps "
           f"({sum(map(len, texts)) // len(texts) // 1024} KB on average), CPU time")
@@ -201,6 +207,32 @@ def large_runbook_figures(sizes: tuple[int, ...] = LARGE) -> None:
           f"({steps / warm:,.0f} steps/s)")
     print(f"bare PyYAML (C loader) parse:                 {len(texts) / bare:8.1f} documents/s")
     print(f"ratio validate/bare parse:                    {warm / bare:8.2f}x")
+    print(f"libyaml's events alone (C loader):            {len(texts) / events:8.1f} documents/s")
+    print(f"ratio validate/events alone:                  {warm / events:8.2f}x")
+
+
+def parallel_figures(corpus: Path, copies: int = 8) -> None:
+    """`xacct validate` over many files with one process and with one per core (wall time, the
+    clock that counts when processes share the work): the corpus, and `copies` of each large
+    runbook as files, next to a bare PyYAML parse of the same files in one process."""
+    cores = available_cores()
+    with tempfile.TemporaryDirectory() as folder:
+        for copy in range(copies):
+            for size in LARGE:
+                Path(folder, f"large-{copy}-{size}.yaml").write_text(generated_runbook(size))
+        for label, paths in (("corpus", list(expand_paths([str(corpus)]))),
+                             ("large runbooks", sorted(map(str, Path(folder).iterdir())))):
+            if not paths:
+                continue
+            one = _time(lambda: list(validate_files(paths, jobs=1)), 3, time.perf_counter)
+            every = _time(lambda: list(validate_files(paths, jobs=cores)), 3, time.perf_counter)
+            bare = _time(lambda: [yaml.load(Path(p).read_text(), Loader=yaml.CSafeLoader) for p in paths], 3,
+                         time.perf_counter)
+            print(f"{label}, {len(paths)} files, wall time:")
+            print(f"  validate, 1 process:                        {len(paths) / one:8.1f} documents/s")
+            print(f"  validate, {cores} processes (--jobs {cores}):            {len(paths) / every:8.1f} documents/s "
+                  f"({one / every:.2f}x)")
+            print(f"  bare PyYAML (C loader) parse, 1 process:    {len(paths) / bare:8.1f} documents/s")
 
 
 def step_figures(sizes: list[int]) -> None:
@@ -245,6 +277,7 @@ def main() -> None:
     args = parser.parse_args()
     corpus_figures(Path(args.corpus))
     large_runbook_figures()
+    parallel_figures(Path(args.corpus))
     step_figures([int(s) for s in args.steps.split(",") if s])
     oversize_figures()
     startup_figures()

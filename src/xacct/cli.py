@@ -56,8 +56,10 @@ def _runbooks_option(command):
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--output", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Findings as lines, or as a JSON array.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes that validate files side by side [default: the cores this process may use].")
 @_runbooks_option
-def validate(paths: tuple[str, ...], output: str, runbooks_dirs: tuple[str, ...]) -> None:
+def validate(paths: tuple[str, ...], output: str, jobs: int | None, runbooks_dirs: tuple[str, ...]) -> None:
     """Check Automation runbooks (YAML, JSON, or CloudFormation templates holding
     AWS::SSM::Document resources) without running them.
 
@@ -68,19 +70,19 @@ def validate(paths: tuple[str, ...], output: str, runbooks_dirs: tuple[str, ...]
     Examples:
       xacct validate share-ami.yaml
       xacct validate --output json templates/ runbooks/
+      xacct validate -j 1 runbooks/                one process, one file after another
       xacct validate --runbooks ./aws-runbooks     the documents the sandbox would serve from a folder
     """
-    from .document.validate import UnreadableInput, expand_paths, validate_file
+    from .document.validate import available_cores, expand_paths, validate_files
 
     if not paths and not runbooks_dirs:
         raise click.UsageError("Missing argument 'PATHS...' (or --runbooks DIR).")
     findings = []
     unreadable = False
-    for path in expand_paths(paths) if paths else ():
-        try:
-            findings.extend(validate_file(path))
-        except UnreadableInput as exc:
-            click.echo(f"xacct: cannot read {exc}", err=True)
+    for result in validate_files(expand_paths(paths), jobs or available_cores()):
+        findings.extend(result.findings)
+        if result.unreadable is not None:
+            click.echo(f"xacct: cannot read {result.unreadable}", err=True)
             unreadable = True
     if runbooks_dirs:  # the documents the sandbox would serve from these folders, each as its file
         from .commands.runbook_folders import use_runbooks

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from typing import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Iterable, Iterator, NamedTuple
 
 from .findings import Finding, severity_of
 from .loader import Loaded, Source, UnreadableInput, load_file, load_text
@@ -88,4 +91,53 @@ def validate(paths: Iterable[str]) -> list[Finding]:
     return findings
 
 
-__all__ = ["validate", "validate_file", "validate_text", "expand_paths", "UnreadableInput"]
+class FileResult(NamedTuple):
+    path: str
+    findings: list[Finding]
+    unreadable: str | None  # why the file could not be read, when it could not
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container's or `taskset`'s share, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _one_file(path: str) -> FileResult:
+    try:
+        return FileResult(path, validate_file(path), None)
+    except UnreadableInput as exc:
+        return FileResult(path, [], str(exc))
+
+
+# Below this many files for each worker, starting the workers costs more than it saves.
+FILES_PER_WORKER = 8
+
+
+def validate_files(paths: Iterable[str], jobs: int = 1) -> Iterator[FileResult]:
+    """Each file's findings, in the order of `paths`, validated by up to `jobs` processes.
+
+    Validation is CPU-bound Python, so threads would take turns; processes forked from this one
+    share the rules and botocore's models that it loaded first. Where processes cannot be forked,
+    or a worker dies, the files left are validated here, one after another."""
+    paths = list(paths)
+    jobs = min(jobs, len(paths) // FILES_PER_WORKER)
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(_one_file, paths)
+        return
+    validate_text("schemaVersion: '0.3'\nmainSteps: []\n", "warm-up.yaml")  # models loaded once, here
+    done = 0
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            chunk = max(1, min(32, len(paths) // (jobs * 4)))
+            for result in pool.map(_one_file, paths, chunksize=chunk):
+                yield result
+                done += 1
+    except (BrokenProcessPool, OSError):  # a worker killed (out of memory, say) or none started
+        yield from map(_one_file, paths[done:])
+
+
+__all__ = ["validate", "validate_file", "validate_files", "validate_text", "expand_paths", "available_cores",
+           "FileResult", "UnreadableInput"]
