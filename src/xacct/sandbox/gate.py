@@ -20,8 +20,8 @@ from datetime import datetime, timezone
 from ..iam import Caller, Decision, PolicySet, Request, authorization_message, denied_message, evaluate
 from ..iam.actions import Authorization, authorizations
 from ..iam.rcp_services import rcp_applies
-from . import (after_calls, kms, launches, managed_policies, policies, queues_topics, resource_tags, session_tokens,
-               sharing)
+from . import (after_calls, kms, launches, managed_policies, policies, queues_topics, resource_tags, session_policies,
+               session_tokens, sharing)
 from .principals import Holder, KeySecret, Principals
 from .responses import response
 
@@ -345,6 +345,7 @@ class Gate:
                           owner or holder.account, context,
                           lookup=resource_tags.lookup_for(arn) if arn != "*" else None)
         return request, PolicySet(identity=identity, resource=resource, boundaries=boundaries, resource_kind=kind,
+                                  session=holder.session_policy,
                                   scps=self.scps_for(holder.account),
                                   management_account=self.organization[0] if self.organization else None,
                                   rcps=self.rcp_levels.get(owner or holder.account, [])
@@ -393,6 +394,10 @@ class Gate:
                                                    "type Integer", status=400) from None
         if role is not None and seconds and seconds > int(role.max_session_duration or 3600):
             raise AccessRefused("ValidationError", DURATION_TOO_LONG, status=400)
+        try:
+            session_policies.inline(params)
+        except session_policies.MalformedSessionPolicy as error:
+            raise AccessRefused("MalformedPolicyDocument", str(error), status=400) from None
         if params.get("SerialNumber"):
             if not totp_ok(holder, str(params["SerialNumber"]), str(params.get("TokenCode", ""))):
                 raise AccessRefused("AccessDenied", MFA_FAILED)
@@ -427,14 +432,16 @@ class Gate:
         return None
 
     def after_assume(self, params: dict, access_key_id: str, session_arn: str, secret: KeySecret | None = None) -> None:
-        """Remember who holds the new session's key, and whether it was obtained with MFA; with the
-        session's secret and token when the answer carried them (kept in memory, for the served
-        sandbox's signature checks)."""
+        """Remember who holds the new session's key, whether it was obtained with MFA, and the
+        session policies it was given; with the session's secret and token when the answer carried
+        them (kept in memory, for the served sandbox's signature checks)."""
         role = policies.role(str(params.get("RoleArn", "")))
+        account = str(params["RoleArn"]).split(":")[4]
         self.principals.add_session(access_key_id, Holder(
-            session_arn, str(params["RoleArn"]).split(":")[4],
+            session_arn, account,
             role_arn=role.arn if role is not None else str(params["RoleArn"]),
-            mfa_at=datetime.now(timezone.utc) if params.get("SerialNumber") else None), secret)
+            mfa_at=datetime.now(timezone.utc) if params.get("SerialNumber") else None,
+            session_policy=session_policies.of_call(params, account)), secret)
 
 
 def _automation_api():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..iam import Policy, parse_policy
+from ..iam import Policy, PolicyError, parse_policy
 from .principals import Holder
 
 
@@ -82,6 +82,18 @@ def identity_policies(holder: Holder) -> tuple[list[Policy], list[Policy]]:
         except _iam_missing():  # a boundary policy deleted after it was set: none is found
             pass
     return policies, boundaries
+
+
+def managed_policy(account: str, arn: str, label: str) -> tuple[Policy, dict] | None:
+    """A managed policy of `account` by ARN (its default version) as (policy, document), or None
+    when the account has no such policy or IAM would not accept its document."""
+    try:
+        document = _doc(_managed(_iam(account).get_policy(arn)))
+        return parse_policy(document, label, identity=True), document
+    except _iam_missing():
+        return None
+    except (PolicyError, ValueError):
+        return None
 
 
 def principal_tags(holder: Holder) -> list[dict]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 ANONYMOUS = "anonymous"  # the access key id an unsigned request is made with (no real key looks like it)
 
@@ -23,6 +24,8 @@ class Holder:
     user_name: str | None = None  # for an IAM user
     mfa_at: datetime | None = None  # when the session's MFA was checked, if it was
     temporary: bool = False  # a user's session from GetSessionToken
+    # a role session's session policies (inline and managed, as one iam.Policy), or None
+    session_policy: Any = field(default=None, compare=False, repr=False)
 
     def context(self) -> dict[str, list[str]]:
         """The global condition keys this holder brings to each request."""
