@@ -99,8 +99,8 @@ def make_cloud(aws: bool, profile: str | None, region: str | None, endpoint_url:
               help="In AWS mode: send every API call here (a served sandbox), as the AWS CLI's --endpoint-url; "
                    "a profile's endpoint_url setting is used without it.")
 @click.option("--share", is_flag=True,
-              help="In AWS mode with --accounts: share the runbook with the target accounts first "
-                   "(ModifyDocumentPermission); never done without it.")
+              help="In AWS mode with --accounts or --ou: share the runbook with the target accounts first "
+                   "(ModifyDocumentPermission; an OU's accounts read from AWS Organizations); never done without it.")
 @click.option("--read-role-name", metavar="ROLE",
               help="In AWS mode: the role assumed in each target account to read its executions "
                    "(default: the execution role).")

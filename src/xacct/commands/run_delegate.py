@@ -51,12 +51,13 @@ def delegate_run(runbook: str, *, cloud, store, region: str, given: dict, accoun
     bad = [a for a in account_list if not ACCOUNT.fullmatch(a)]
     if bad:
         raise click.BadParameter(f"{', '.join(bad)}: an account is 12 digits", param_hint="--accounts")
-    if share and unit_list:
-        raise click.UsageError("--share shares with the accounts of --accounts; the accounts of an OU are known "
-                               "only once SSM resolves them: name them with --accounts")
-    if share and not account_list:
-        raise click.UsageError("--share goes with --accounts (the accounts to share the runbook with)")
-    others = [a for a in account_list if a != caller.account]
+    if share and not (account_list or unit_list):
+        raise click.UsageError("--share goes with --accounts or --ou (the accounts to share the runbook with)")
+    # SSM shares a document with accounts, never with an OU: with --ou the accounts to share with
+    # are read from AWS Organizations, as SSM reads them when it expands the OU for the run
+    sharing_with = (_accounts_of_units(cloud, caller, account_list, unit_list, include_child_ous,
+                                       split_list(exclude_accounts)) if share and unit_list else account_list)
+    others = [a for a in sharing_with if a != caller.account]
     path = runbook.partition("#")[0]
     name, version, own = runbook, None, not runbook.startswith(("AWS-", "AWSSupport-", "AWSConfigRemediation-",
                                                                 "arn:"))
@@ -94,7 +95,8 @@ def delegate_run(runbook: str, *, cloud, store, region: str, given: dict, accoun
     execution_id = start(ssm, request)
     # doctor looks at the document SSM runs (shared? in the Region?), not at the file
     where = _where(cloud, caller, region, name, read_role_name or execution_role_name, execution_role_name)
-    total = len(account_list) * len(split_list(regions) or [region]) if locations else 0
+    known = sharing_with if share and unit_list else account_list  # the OUs' accounts, when read to share
+    total = len(known) * len(split_list(regions) or [region]) if locations else 0
     if output == "text":
         targets = (f": target locations: {count(len(account_list), 'account')}"
                    f"{' and the accounts of ' + ', '.join(unit_list) if unit_list else ''} x "
@@ -102,6 +104,29 @@ def delegate_run(runbook: str, *, cloud, store, region: str, given: dict, accoun
         click.echo(f"Execution {execution_id} of {name} from {caller.account} {region}, run by SSM{targets}")
     return follow_and_report(execution_id, cloud=cloud, store=store, caller=caller, region=region, where=where,
                              output=output, poll=poll, given=given, across=bool(locations), total=total)
+
+
+def _accounts_of_units(cloud, caller, accounts: list[str], units: list[str], include_child_ous: bool,
+                       exclude: list[str]) -> list[str]:
+    """The accounts of --accounts and of the OUs of --ou (and their child OUs with
+    --include-child-ous), less --exclude-accounts, read with the caller's credentials; a refusal
+    is the caller's to fix, said with AWS's text."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from ..engine.org_units import expand
+
+    try:
+        return expand(accounts + units, include_children=include_child_ous, exclude=exclude, cloud=cloud,
+                      credentials=caller)
+    except ClientError as error:
+        details = error.response.get("Error", {})
+        raise click.ClickException(
+            f"--share: cannot read the accounts of {', '.join(units)} from AWS Organizations "
+            f"({details.get('Code', 'error')}: {details.get('Message', '')}); the caller needs "
+            "organizations:ListAccountsForParent (and ListOrganizationalUnitsForParent with --include-child-ous) "
+            "in the management account or a delegated administrator, or name the accounts with --accounts") from None
+    except BotoCoreError as error:
+        raise click.ClickException(f"--share: cannot read the accounts of {', '.join(units)}: {error}") from None
 
 
 def _where(cloud, caller, region: str, runbook: str | None, read_role_name: str, execution_role_name: str) -> dict:
