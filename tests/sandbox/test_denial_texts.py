@@ -189,3 +189,29 @@ def test_the_same_over_http(lone):
     encoded = message.split("Encoded authorization failure message: ", 1)[1]
     decoded = json.loads(over_http("sts").decode_authorization_message(EncodedMessage=encoded)["DecodedMessage"])
     assert decoded["context"]["action"] == "ec2:TerminateInstances"
+
+
+def test_an_explicit_deny_by_an_organization_policy_names_its_arn_only_inside_the_organization():
+    """AWS's messages end with the denying SCP's or RCP's ARN for requests from the same account or
+    organization ("Enhanced access denied error messages with policy ARNs", AWS Security Blog);
+    an implicit deny, a Deny elsewhere, or a caller outside the organization get no ARN."""
+    from xacct.iam import Caller, Decision, Request
+    from xacct.iam.evaluate import EXPLICIT_DENY, IMPLICIT_DENY
+    from xacct.iam.policy import parse_policy
+    from xacct.sandbox.gate import Gate
+
+    gate = Gate()
+    gate.members = {MANAGEMENT, MEMBER_A}
+    arn = f"arn:aws:organizations::{MANAGEMENT}:policy/o-abcdefghij/resource_control_policy/p-abcd1234"
+    gate.policy_arns["rcp"]["Fence"] = arn
+    [deny] = parse_policy({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}]}, "Fence").statements
+    decided = Decision(EXPLICIT_DENY, "rcp", (deny,))
+
+    def request(account):
+        return Request(Caller(f"arn:aws:iam::{account}:user/u"), "s3:DeleteBucket", "arn:aws:s3:::b", MEMBER_A, {})
+
+    assert gate._denying_policy(request(MEMBER_A), decided) == f": {arn}"
+    assert gate._denying_policy(request(OTHER), decided) == ""
+    assert gate._denying_policy(request(MEMBER_A), Decision(IMPLICIT_DENY, "rcp", missing="rcp level 1")) == ""
+    assert gate._denying_policy(request(MEMBER_A), Decision(EXPLICIT_DENY, "identity", (deny,))) == ""

@@ -103,7 +103,12 @@ def test_scps_bind_members_not_the_management_account(tmp_path):
     cloud.client("s3", "us-east-1", built.users[("666666666666", "ops")]).list_buckets()
     with pytest.raises(ClientError) as err:
         cloud.client("s3", "us-east-1", built.users[("777777777777", "ops")]).list_buckets()
-    assert err.value.response["Error"]["Message"].endswith("with an explicit deny in a service control policy")
+    # since January 2026 AWS names the SCP that denied, to callers of its organization
+    org = cloud.client("organizations", "us-east-1", built.users[("666666666666", "ops")])
+    arn = next(p["Arn"] for p in org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]
+               if p["Name"] == "NoBucketLists")
+    assert arn.startswith("arn:aws:organizations::666666666666:policy/o-") and "/service_control_policy/p-" in arn
+    assert err.value.response["Error"]["Message"].endswith(f"with an explicit deny in a service control policy: {arn}")
 
 
 def test_s3_world_builds_keys_images_and_shares(tmp_path):
@@ -155,7 +160,11 @@ def test_rcps_grants_and_snapshots(tmp_path):
     ops = built.users[(member, "ops")]
     with pytest.raises(ClientError) as err:
         cloud.client("s3", "us-east-1", ops).delete_bucket(Bucket="kept-161616")
-    assert err.value.response["Error"]["Message"].endswith("with an explicit deny in a resource control policy")
+    org = cloud.client("organizations", "us-east-1", cloud.operator("161616161610"))
+    arn = next(p["Arn"] for p in org.list_policies(Filter="RESOURCE_CONTROL_POLICY")["Policies"]
+               if p["Name"] == "ProtectBuckets")
+    assert "/resource_control_policy/p-" in arn
+    assert err.value.response["Error"]["Message"].endswith(f"with an explicit deny in a resource control policy: {arn}")
     kms = cloud.client("kms", "us-east-1", ops)
     key = kms.describe_key(KeyId="alias/data")["KeyMetadata"]["Arn"]
     reader = cloud.client("kms", "us-east-1", built.users[(other, "reader")])

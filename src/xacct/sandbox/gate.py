@@ -74,6 +74,8 @@ class Gate:
         # "scp"/"rcp" -> account -> where each of its levels is attached, root first (Root,
         # Root/Prod, account 123456789012), so that an explanation names the place, not a depth
         self.level_paths: dict[str, dict[str, list[str]]] = {"scp": {}, "rcp": {}}
+        # "scp"/"rcp" -> policy name -> its ARN in the organization, named in explicit denials
+        self.policy_arns: dict[str, dict[str, str]] = {"scp": {}, "rcp": {}}
         # xacct.ssm's Context for the Automation API, once a store is given (SandboxCloud.serve_automation)
         self.automation = None
         self._lock = threading.Lock()
@@ -274,8 +276,8 @@ class Gate:
         https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html)."""
         if service in ("sqs", "sns"):
             return denied_message(dataclasses.replace(request, action=queues_topics.denied_action(
-                service, request.action)), decision)
-        sentence = denied_message(request, decision)
+                service, request.action)), decision) + self._denying_policy(request, decision)
+        sentence = denied_message(request, decision) + self._denying_policy(request, decision)
         if service == "ec2":
             return authorization_message.ec2_message(sentence, request, decision)
         if service == "s3":
@@ -283,6 +285,17 @@ class Gate:
             if owner and caller != owner and not (caller in self.members and owner in self.members):
                 return S3_OUTSIDE_MESSAGE
         return sentence
+
+    def _denying_policy(self, request: Request, decision: Decision) -> str:
+        """": ARN" of the SCP or RCP whose Deny decided, as AWS's messages end since January 2026,
+        for callers of the organization only ("Enhanced access denied error messages with policy
+        ARNs", AWS Security Blog; AWS rolls it out service by service)."""
+        if decision.decision != "explicitDeny" or decision.layer not in ("scp", "rcp") or not decision.statements:
+            return ""
+        if request.caller.account not in self.members:
+            return ""
+        arn = self.policy_arns.get(decision.layer, {}).get(decision.statements[0].policy)
+        return f": {arn}" if arn else ""
 
     def authorize(self, access_key_id: str, action: str, resource: str, context: dict[str, list[str]]) -> None:
         """Raise AccessRefused unless the key's holder may do `action` on `resource` (for checks

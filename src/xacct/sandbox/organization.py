@@ -34,16 +34,18 @@ def build_organization(cloud, spec: dict) -> dict[str, str]:
             _place(org, management, str(account), root, root)
     for kind, policy_type in POLICY_TYPES.items():
         if spec.get(kind):
-            _organization_policies(org, spec, root, units, kind, policy_type)
+            _organization_policies(org, spec, root, units, kind, policy_type, cloud.gate.policy_arns[kind[:3]])
     return units
 
 
 POLICY_TYPES = {"scps": "SERVICE_CONTROL_POLICY", "rcps": "RESOURCE_CONTROL_POLICY"}
 
 
-def _organization_policies(org, spec: dict, root: str, units: dict[str, str], kind: str, policy_type: str) -> None:
+def _organization_policies(org, spec: dict, root: str, units: dict[str, str], kind: str, policy_type: str,
+                           arns: dict[str, str]) -> None:
     """The world's SCPs (or RCPs), attached where the world names them, so that whoever reads
-    the organization through the API (xacct doctor, the AWS CLI) sees what the gate enforces.
+    the organization through the API (xacct doctor, the AWS CLI) sees what the gate enforces;
+    each one's ARN goes into `arns` by name.
     FullAWSAccess, which AWS attaches to every root, OU and account, stays attached beside them
     unless the level says `detach: [FullAWSAccess]`; RCPFullAWSAccess always stays."""
     import json
@@ -53,12 +55,14 @@ def _organization_policies(org, spec: dict, root: str, units: dict[str, str], ki
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "PolicyTypeAlreadyEnabledException":
             raise
-    existing = {p["Name"]: p["Id"] for p in org.list_policies(Filter=policy_type)["Policies"]}
+    existing = {p["Name"]: p for p in org.list_policies(Filter=policy_type)["Policies"]}
     ids = {}
     for name, document in spec[kind].items():
-        ids[name] = existing.get(name) or org.create_policy(
+        summary = existing.get(name) or org.create_policy(
             Name=name, Type=policy_type, Description=f"{name} (world file)",
-            Content=json.dumps(document))["Policy"]["PolicySummary"]["Id"]
+            Content=json.dumps(document))["Policy"]["PolicySummary"]
+        ids[name] = summary["Id"]
+        arns[name] = summary["Arn"]
     levels = [(root, spec.get("root") or {})]
     levels += [(units[path], unit) for path, unit in _unit_specs(spec.get("units") or {}, "")]
     levels += [(str(account), place or {}) for account, place in (spec.get("accounts") or {}).items()
