@@ -208,7 +208,12 @@ _RARE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 # hide it), so the pair nests one level at most; where it is text (in a scalar or a comment), so
 # is the closing one. Taking such pairs out, pass after pass, leaves a bound that grows by one
 # per pass instead of by one per pair.
-_BETWEEN = r"""(?:[^\[\]{}'"#\\\n]|(?<=[\s\[{,:])'[^'\[\]{}#\\\n]*'|(?<=[\s\[{,:])"[^"\[\]{}#\\\n]*")*"""
+# Written as "plain characters, then (a quoted scalar, then plain characters) again and again",
+# the same strings as any mix of the two, so that runs of plain characters are matched by one
+# character class at C speed instead of one alternation per character.
+_PLAIN = r"""[^\[\]{}'"#\\\n]*"""
+_QUOTED = r"""(?:(?<=[\s\[{,:])'[^'\[\]{}#\\\n]*'|(?<=[\s\[{,:])"[^"\[\]{}#\\\n]*")"""
+_BETWEEN = rf"{_PLAIN}(?:{_QUOTED}{_PLAIN})*"
 _INNERMOST_PAIR = re.compile(rf"\[{_BETWEEN}\]|\{{{_BETWEEN}\}}")
 PAIR_PASSES = 6
 _FEW = 100  # below any depth limit xacct sets: no need to look closer
