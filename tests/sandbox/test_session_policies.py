@@ -157,6 +157,8 @@ def test_a_chained_role_is_reached_only_if_the_session_policy_allows_assuming_it
      "Syntax errors in policy."),
     (json.dumps({"Version": V, "Statement": [{"Effect": "Maybe", "Action": "*", "Resource": "*"}]}),
      "Syntax errors in policy."),
+    ("[" * 100_000 + "]" * 100_000, "The policy is not in the valid JSON format."),
+    (json.dumps([{"Version": V}]), "Syntax errors in policy."),
 ])
 def test_a_malformed_session_policy_is_refused_as_sts_refuses_it(sandbox, policy, message):
     error = _denied(lambda: _session(sandbox, "bad", Policy=policy))

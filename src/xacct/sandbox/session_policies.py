@@ -34,7 +34,7 @@ def inline(params: dict) -> tuple[Policy, dict] | None:
         raise MalformedSessionPolicy(NOT_JSON)
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than Python reads
         raise MalformedSessionPolicy(NOT_JSON) from None
     try:
         return parse_policy(document, "inline session policy", identity=True), document
