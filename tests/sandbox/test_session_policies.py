@@ -216,3 +216,66 @@ def test_over_http_the_aws_cli_session_policy_limits_the_session(tmp_path):
         assert refused.returncode != 0
         assert "MalformedPolicyDocument" in refused.stderr and "The policy is not in the valid JSON format." \
             in refused.stderr
+
+
+# Each in-process `explain --world` builds its world into this process's sandbox, so each one
+# gets an account of its own.
+EXPLAINED = iter(range(683400000030, 683400000099))
+EXPLAIN_WORLD = """world: 1
+accounts:
+  "{account}":
+    iam:
+      roles:
+        archivist:
+          trust: {{Version: "2012-10-17", Statement: [{{Effect: Allow, Principal: {{AWS: "arn:aws:iam::{account}:root"}},
+                  Action: "sts:AssumeRole"}}]}}
+          policies:
+            store: {{Version: "2012-10-17", Statement: [{{Effect: Allow, Action: ["s3:GetObject", "s3:PutObject"],
+                     Resource: "*"}}]}}
+      users:
+        reader:
+          accessKey: true
+"""
+
+
+def _explain(tmp_path, principal, *args):
+    """`xacct explain --world` on a world of a new account; `principal` is "role" or "user"."""
+    from click.testing import CliRunner
+
+    from xacct.cli import cli
+
+    account = next(EXPLAINED)
+    world = tmp_path / f"explained-{account}.yaml"
+    world.write_text(EXPLAIN_WORLD.format(account=account))
+    arn = f"arn:aws:iam::{account}:" + ("role/archivist" if principal == "role" else "user/reader")
+    return CliRunner().invoke(cli, ["explain", "--world", str(world), "--principal", arn, *args])
+
+
+def test_explain_world_with_a_session_policy_says_the_session_policy_decided(tmp_path):
+    policy = tmp_path / "read-only.json"
+    policy.write_text(_doc(_allow("s3:GetObject")))
+    put = ["--action", "s3:PutObject", "--resource", "arn:aws:s3:::vault/k"]
+    assert _explain(tmp_path, "role", *put).exit_code == 0  # the role alone may
+    limited = _explain(tmp_path, "role", *put, "--session-policy", str(policy), "--output", "json")
+    assert limited.exit_code == 1, limited.output
+    answer = json.loads(limited.output)
+    assert answer["layer"] == "session"
+    assert answer["message"].endswith("because no session policy allows the s3:PutObject action")
+    get = ["--action", "s3:GetObject", "--resource", "arn:aws:s3:::vault/k"]
+    assert _explain(tmp_path, "role", *get, "--session-policy", str(policy)).exit_code == 0
+
+
+def test_explain_world_refuses_a_session_policy_it_cannot_take(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    refused = _explain(tmp_path, "role", "--action", "s3:GetObject", "--session-policy", str(bad))
+    assert refused.exit_code == 2
+    assert "MalformedPolicyDocument: The policy is not in the valid JSON format." in refused.output
+    large = tmp_path / "large.json"
+    large.write_text(_doc(*[_allow(f"s3:GetObject{'x' * 40}{i}") for i in range(60)]))
+    assert "at most 2048 characters" in _explain(tmp_path, "role", "--action", "s3:GetObject",
+                                                 "--session-policy", str(large)).output
+    user = _explain(tmp_path, "user", "--action", "s3:GetObject", "--session-policy", str(bad))
+    assert user.exit_code == 2 and "session policies limit role sessions" in user.output
+    missing = _explain(tmp_path, "role", "--action", "s3:GetObject", "--session-policy", str(tmp_path / "no.json"))
+    assert missing.exit_code == 2 and "cannot read" in missing.output and "Traceback" not in missing.output

@@ -18,8 +18,11 @@ import click
 @click.option("--resource", default="*", help="With --world: the resource ARN.")
 @click.option("--context", "context_items", multiple=True, metavar="KEY=VALUE",
               help="With --world: a condition key of the request (repeat for more).")
+@click.option("--session-policy", "session_policy_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="With --world and a role: the session is limited by this policy (JSON), as "
+                   "`aws sts assume-role --policy` limits it.")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def explain(request_file, world_path, principal, action, resource, context_items, output):
+def explain(request_file, world_path, principal, action, resource, context_items, session_policy_file, output):
     """Evaluate one request offline, with AWS's policy evaluation logic, and say why it is
     allowed or denied: the layer that decided, the statement (policy, Sid, position), the text
     AWS would answer with, near misses, and the fix. Exit status 0 when allowed, 1 when denied,
@@ -36,6 +39,8 @@ def explain(request_file, world_path, principal, action, resource, context_items
       xacct explain --request assume-role.json --output json
       xacct explain --world s4-mfa.yaml --principal arn:aws:iam::111111111111:user/user-kawahara \\
         --action sts:AssumeRole --resource arn:aws:iam::222222222222:role/role-kawahara
+      xacct explain --world w.yaml --principal arn:aws:iam::111111111111:role/ops --action s3:PutObject \\
+        --resource arn:aws:s3:::logs/k --session-policy read-only.json
     """
     from ..iam.request_file import RequestFileError, load_request
 
@@ -47,9 +52,12 @@ def explain(request_file, world_path, principal, action, resource, context_items
         unknown = unknown_action(action)
         if unknown:
             raise click.BadParameter(unknown, param_hint="--action")
-        request, decision = _ask_world(world_path, principal, action, resource, context_items)
+        session_policy = _session_policy(session_policy_file, principal) if session_policy_file else None
+        request, decision = _ask_world(world_path, principal, action, resource, context_items, session_policy)
         _show(request, decision, output)
         return
+    if session_policy_file:
+        raise click.UsageError("--session-policy goes with --world (a request file has its own sessionPolicy)")
     if not request_file:
         raise click.UsageError("give --request FILE, or --world with --principal and --action")
     from ..iam.json_text import MAX_BYTES
@@ -86,7 +94,37 @@ def _show(request, decision, output):
     sys.exit(0 if decision.allowed else 1)
 
 
-def _ask_world(world_path, principal, action, resource, context_items):
+def _session_policy(path: str, principal: str):
+    """The session policy of --session-policy, checked as STS checks AssumeRole's Policy."""
+    from ..sandbox.session_policies import MalformedSessionPolicy, inline
+
+    if ":role/" not in principal and ":assumed-role/" not in principal:
+        raise click.BadParameter("session policies limit role sessions: name a role with --principal",
+                                 param_hint="--session-policy")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read(MAX_SESSION_POLICY_CHARS + 1)
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read {path}: {exc.strerror}", param_hint="--session-policy") from None
+    except UnicodeDecodeError:
+        raise click.BadParameter(f"{path} is not UTF-8 text", param_hint="--session-policy") from None
+    if len(text) > MAX_SESSION_POLICY_CHARS:
+        raise click.BadParameter(f"{path}: a session policy is at most {MAX_SESSION_POLICY_CHARS} characters "
+                                 "(AssumeRole's Policy)", param_hint="--session-policy")
+    try:
+        found = inline({"Policy": text})
+    except MalformedSessionPolicy as exc:
+        raise click.BadParameter(f"{path}: MalformedPolicyDocument: {exc}", param_hint="--session-policy") from None
+    if found is None:
+        raise click.BadParameter(f"{path} is empty", param_hint="--session-policy")
+    return found[0]
+
+
+# AssumeRole's Policy: at most 2,048 characters (STS API Reference, AssumeRole)
+MAX_SESSION_POLICY_CHARS = 2048
+
+
+def _ask_world(world_path, principal, action, resource, context_items, session_policy=None):
     from ..sandbox.embedded import SandboxCloud
     from .run import build_world_or_exit
 
@@ -100,4 +138,4 @@ def _ask_world(world_path, principal, action, resource, context_items):
         raise click.BadParameter("a user or role ARN", param_hint="--principal")
     cloud = SandboxCloud(enforce=True)
     build_world_or_exit(world_path, cloud)
-    return cloud.gate.decide(principal, action, resource, context)
+    return cloud.gate.decide(principal, action, resource, context, session_policy)

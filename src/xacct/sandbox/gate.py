@@ -319,10 +319,12 @@ class Gate:
         request = Request(Caller(service), "sts:AssumeRole", role_arn, role_arn.split(":")[4], context)
         return evaluate(request, PolicySet(resource=policies.trust_policy(role_arn), resource_kind="trust"))
 
-    def decide(self, principal_arn: str, action: str, resource: str, context: dict[str, list[str]]):
-        """The Decision for a principal of the sandbox (a user, or a role as one of its sessions)
-        on an IAM action and resource, without making any call: `xacct explain --world`."""
-        holder = _holder_for(principal_arn)
+    def decide(self, principal_arn: str, action: str, resource: str, context: dict[str, list[str]],
+               session_policy=None):
+        """The Decision for a principal of the sandbox (a user, or a role as one of its sessions,
+        limited by `session_policy` when one is given) on an IAM action and resource, without
+        making any call: `xacct explain --world`."""
+        holder = dataclasses.replace(_holder_for(principal_arn), session_policy=session_policy)
         account = resource.split(":")[4] if resource.startswith("arn:") and resource.count(":") >= 5 else None
         operation = action.split(":", 1)[-1]
         if action.lower().startswith("kms:") and ":alias/" in resource and operation not in kms.ALIAS_CALLS:
