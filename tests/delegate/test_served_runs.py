@@ -221,3 +221,28 @@ def test_tags_reach_ssm_and_the_endpoint_finds_the_run_by_tag_key(served):
         assert started in {m["AutomationExecutionId"] for m in listed}
     bad = served.xacct("run", "deploy.yaml", "--profile", "central-ops", "--region", REGION, "--tags", "Key=,Value=x")
     assert bad.returncode == 2 and "--tags" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_step_logs_of_every_target_are_written_in_its_account(served):
+    """--log-group in AWS mode: the parent's log in the central account, each target's execution's
+    log in its own account and Region, written through the read role (here the execution role)."""
+    import botocore.session
+
+    ran = served.xacct("run", "deploy.yaml", "--profile", "central-ops", "--region", REGION,
+                       "--accounts", "810000000002", "--share", "--log-group", "xacct/steps", "--poll-seconds", "0.2")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "not written" not in ran.stderr, ran.stderr
+    tree = served.show(execution_id(ran.stdout))
+    [child] = tree["ChildExecutions"]
+    session = botocore.session.Session(profile="central-ops")
+    session.set_config_variable("config_file", served.env["AWS_CONFIG_FILE"])
+    session.set_config_variable("credentials_file", served.env["AWS_SHARED_CREDENTIALS_FILE"])
+    role = session.create_client("sts", region_name=REGION).assume_role(
+        RoleArn="arn:aws:iam::810000000002:role/AWS-SystemsManager-AutomationExecutionRole",
+        RoleSessionName="check-logs")["Credentials"]
+    logs = session.create_client("logs", region_name=REGION, aws_access_key_id=role["AccessKeyId"],
+                                 aws_secret_access_key=role["SecretAccessKey"], aws_session_token=role["SessionToken"])
+    events = logs.get_log_events(logGroupName="xacct/steps", logStreamName=child["AutomationExecutionId"])["events"]
+    lines = [e["message"] for e in events]
+    assert any(line.startswith("step whoAmI Success after ") for line in lines), lines
+    assert lines[-1] == "execution Success", lines  # written when SSM's record ends the execution

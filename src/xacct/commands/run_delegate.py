@@ -144,13 +144,20 @@ def follow_and_report(execution_id: str, *, cloud, store, caller, region: str, w
                       poll: float, given: dict | None = None, across: bool | None = None, total: int = 0) -> int:
     """Follow to the end with the live view, then the matrix (or the steps) and the exit status."""
     from ..delegate.follow import Following, follow
+    from ..doctor import Reader
     from ..results.fanout_view import FanoutProgress, matrix, report
     from ..results.progress import Progress
+    from ..results.step_logs import StepLogs
 
+    reader = Reader(cloud, caller, region, where["ReadRoleName"])
+    for listener in store.listeners:  # --log-group: each target's log is written in its account, as its reader
+        if isinstance(listener, StepLogs):
+            listener.credentials_for = reader.credentials
     following = Following(cloud, store, caller, execution_id, region, where, where["ReadRoleName"],
                           where.get("ExecutionRoleName", "AWS-SystemsManager-AutomationExecutionRole"),
                           where.get("Runbook"), given or {}, interval=(poll, max(poll, 20.0)),
-                          say=(lambda line: click.echo(line)) if output == "text" else (lambda line: None))
+                          say=(lambda line: click.echo(line)) if output == "text" else (lambda line: None),
+                          reader=reader)
     if output == "text":
         view = FanoutProgress(execution_id, total) if across is not False else Progress(execution_id)
         store.listeners.append(view)

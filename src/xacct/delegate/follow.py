@@ -45,6 +45,7 @@ class Following:
     interval: tuple[float, float] = INTERVAL
     say: Callable[[str], None] = lambda line: None
     sleep: Callable[[float], None] = time.sleep
+    reader: object | None = None  # a doctor.Reader of the members; made with the read role when not given
 
 
 def follow(f: Following) -> str:
@@ -53,7 +54,7 @@ def follow(f: Following) -> str:
 
     account = f.caller.account
     ssm = f.cloud.client("ssm", f.region, f.caller)
-    reader = Reader(f.cloud, f.caller, f.region, f.read_role_name)
+    reader = f.reader or Reader(f.cloud, f.caller, f.region, f.read_role_name)
     f.calls.watch(f.cloud.client("sts", f.region, f.caller), account)  # the read roles' AssumeRole, counted
     gatherer = Gatherer(f.cloud, f.calls, reader, f.caller)
     doctor = Doctor(f.cloud, reader, f.caller, f.region, f.runbook_ref, f.given, f.execution_role_name) \
@@ -135,13 +136,13 @@ def _record_child(f: Following, child: Child) -> None:
     recorder = Recorder(f.store, child.metadata["AutomationExecutionId"])
     recorder.create(child.metadata, where={"Account": child.account, "Region": child.region},
                     parent_id=child.parent_id, account=child.account, region=child.region)
-    recorder.execution(child.metadata)
     failing = first_failure([child])[1]
     for step in child.steps:
         extra = None
         if step is failing and step.get("FailureMessage") and calls_for_doctor(step["FailureMessage"]):
             extra = {"xacct:Explanation": explanation(step["FailureMessage"], [], child.account, child.region)}
         recorder.step(step, extra)
+    recorder.execution(child.metadata)  # after its steps: the record's final status is what ends it
 
 
 def _flat(children: list[Child]) -> list[Child]:

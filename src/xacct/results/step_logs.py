@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from typing import Callable
 
 from ..runtime.background import BackgroundSender, record_warning
 
@@ -30,6 +31,11 @@ def check_log_group(name: str) -> str:
 
 def line_for(kind: str, step: str | None, data: dict, took: float | None) -> str | None:
     """The log line of one store event, or None for events a log does not show."""
+    if kind == "SsmExecution":  # an execution SSM runs (AWS mode): its record as SSM last answered it
+        if not ended(kind, data):
+            return None
+        text = f"execution {data.get('AutomationExecutionStatus')}"
+        return text + (f": {data['FailureMessage']}" if data.get("FailureMessage") else "")
     if kind == "ExecutionStatus":
         return f"execution {data.get('AutomationExecutionStatus')}"
     if kind == "ExecutionFinished":
@@ -58,6 +64,28 @@ def line_for(kind: str, step: str | None, data: dict, took: float | None) -> str
     return None
 
 
+def ended(kind: str, data: dict) -> bool:
+    """Whether the event ends its execution: xacct's engine says ExecutionFinished; an execution SSM
+    runs ends with the record that gives it a final status."""
+    from ..engine.status import TERMINAL
+
+    return kind == "ExecutionFinished" or (kind == "SsmExecution"
+                                           and data.get("AutomationExecutionStatus") in TERMINAL)
+
+
+def ssm_duration(data: dict) -> float | None:
+    """A step's duration from the times SSM gives it (AWS mode: xacct sees the step only when it
+    reads it, so its own clock would say nothing about how long the step took)."""
+    from datetime import datetime
+
+    try:
+        began = datetime.fromisoformat(data["ExecutionStartTime"])
+        finished = datetime.fromisoformat(data["ExecutionEndTime"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return max((finished - began).total_seconds(), 0.0)
+
+
 class StepLogs:
     """A store listener; `close()` writes what is still buffered and waits for the writes."""
 
@@ -71,6 +99,11 @@ class StepLogs:
         self._sender = BackgroundSender("xacct-step-logs", on_error=self._failed)
         self.written: list[tuple[str, str, str]] = []  # (account, region, stream) written
         self._warned: set[tuple] = set()
+        # In AWS mode SSM runs the targets' executions, so this process holds no credentials of
+        # theirs: the delegation sets this to its reader (the read role of each account), with
+        # which the log of a target's execution is written in the target's account.
+        self.credentials_for: Callable[[str], object] | None = None
+        self._unreachable: dict[str, str] = {}  # execution -> why its account could not be reached
 
     def __call__(self, execution_id: str, kind: str, step: str | None, data: dict) -> None:
         now = time.time()
@@ -80,14 +113,16 @@ class StepLogs:
                 self._started[(execution_id, step)] = now
             elif kind == "StepFinished" and step:
                 began = self._started.pop((execution_id, step), None)
-                took = None if began is None else now - began
+                took = ssm_duration(data)
+                if took is None and began is not None:
+                    took = now - began
         text = line_for(kind, step, data, took)
         if text is None:
             return
         with self._lock:
             self._lines.setdefault(execution_id, []).append({"timestamp": int(now * 1000),
                                                              "message": text[:MAX_LINE]})
-            lines = self._lines.pop(execution_id) if kind == "ExecutionFinished" else None
+            lines = self._lines.pop(execution_id) if ended(kind, data) else None
         if lines:
             self._sender.submit(execution_id, lambda: self._write(execution_id, lines))
 
@@ -103,16 +138,24 @@ class StepLogs:
                     return execution.credentials, execution.account, execution.region
                 execution = execution.parent
         row = self.store.execution(execution_id)
-        if row is not None and row["parent_id"] is None:
+        if row is None:
+            return None, None, None
+        if row["parent_id"] is None or row["account"] == self.caller.account:
             return self.caller, row["account"], row["region"]
-        return None, row["account"] if row else None, row["region"] if row else None
+        if self.credentials_for is not None and row["account"]:
+            try:
+                return self.credentials_for(row["account"]), row["account"], row["region"]
+            except Exception as exc:  # doctor.Unreadable: the read role cannot be assumed there
+                self._unreachable[execution_id] = " ".join(str(exc).split())
+        return None, row["account"], row["region"]
 
     def _write(self, execution_id: str, lines: list[dict]) -> None:
         from botocore.exceptions import ClientError
 
         credentials, account, region = self._where(execution_id)
         if credentials is None:
-            raise RuntimeError("the credentials of this execution are not known to this process")
+            raise RuntimeError(self._unreachable.get(execution_id)
+                               or "the credentials of this execution are not known to this process")
         logs = self.cloud.client("logs", region, credentials)
         try:
             logs.create_log_stream(logGroupName=self.log_group, logStreamName=execution_id)
