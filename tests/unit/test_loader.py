@@ -2,6 +2,7 @@
 !Sub string), and files that are wrong in every way a file can be."""
 
 import json
+import os
 
 import pytest
 
@@ -98,3 +99,13 @@ def test_binary_file_is_one_finding(tmp_path):
     garbage.write_bytes(b"schemaVersion: '0.3'\n\xff\xfe\x00\x81")
     [finding] = load_file(str(garbage)).findings
     assert finding.id == "E0001" and finding.line == 2
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_device_without_end_is_read_only_up_to_the_limit():
+    """A path with no size to check first (a device, a pipe) is read one byte past the limit, not
+    to the end it may never have."""
+    from xacct.document.validate import validate_file
+
+    [finding] = validate_file("/dev/zero")
+    assert finding.id == "E0002" and "more than 2 MB" in finding.message

@@ -75,6 +75,11 @@ def parse_target(text: str) -> dict:
     return {"Key": key, "Values": values}
 
 
+# A bound on a --target-maps file: StartAutomationExecution takes at most 300 maps (botocore's
+# ssm model), far less than this; a path that is a device or a pipe is not read to its end.
+TARGET_MAPS_FILE_CHARS = 1_000_000
+
+
 def parse_target_maps(items: tuple[str, ...]) -> list[dict]:
     maps: list[dict] = []
     for item in items:
@@ -82,7 +87,13 @@ def parse_target_maps(items: tuple[str, ...]) -> list[dict]:
         if text.startswith("file://"):
             try:
                 with open(text[len("file://"):], encoding="utf-8") as handle:
-                    text = handle.read().strip()
+                    text = handle.read(TARGET_MAPS_FILE_CHARS + 1).strip()
+                if len(text) > TARGET_MAPS_FILE_CHARS:
+                    raise click.BadParameter(f"{item[len('file://'):]} is over {TARGET_MAPS_FILE_CHARS:,} characters",
+                                             param_hint="--target-maps")
+            except UnicodeDecodeError:
+                raise click.BadParameter(f"{item[len('file://'):]} is not UTF-8 text",
+                                         param_hint="--target-maps") from None
             except OSError as exc:
                 raise click.BadParameter(f"cannot read {item[len('file://'):]}: {exc.strerror or exc}",
                                          param_hint="--target-maps") from None

@@ -70,7 +70,14 @@ def read_text(path: str) -> str | Finding:
                 f"reads no file over {MAX_FILE_BYTES // 1048576} MB",
             )
         with open(path, "rb") as handle:
-            raw = handle.read()
+            # at most one byte past the limit: a pipe or a device (/dev/stdin, /dev/zero) has no size
+            # to check beforehand, and a file may grow while it is read
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            return _finding(path, Mark(1, 1), "E0002",
+                            f"more than {MAX_FILE_BYTES // 1048576} MB to read; SSM refuses document content over "
+                            f"{MAX_DOCUMENT_BYTES // 1024} KB and CloudFormation templates over 1 MB, so xacct "
+                            f"reads no file over {MAX_FILE_BYTES // 1048576} MB")
     except UnreadableInput:
         raise
     except OSError as exc:

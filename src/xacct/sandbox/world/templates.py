@@ -95,8 +95,13 @@ def deploy(cloud, admin, account: str, region: str, path: str, stack: str, given
     from ...document.parse import ParseError, parse_text
 
     if text is None:
+        from ...document.loader import MAX_FILE_BYTES
+
         with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+            text = handle.read(MAX_FILE_BYTES + 1)  # a bound, for a path that is a device or a pipe
+        if len(text) > MAX_FILE_BYTES:
+            raise ValueError(f"{path}: more than {MAX_FILE_BYTES // 1048576} MB; CloudFormation takes templates "
+                             "of at most 1 MB")
     try:
         template = parse_text(text, json_mode=text.lstrip().startswith("{")).data
     except ParseError as exc:
