@@ -290,7 +290,8 @@ def test_cli_runs_tag_targets_and_lists_each_resource(tmp_path):
     (["--target-maps", "{oops"], "is not valid JSON"),
     (["--max-errors", "1"], "--max-concurrency and --max-errors go with"),
     (["--targets", "tag:App=web"], "TargetParameterName is required"),
-], ids=["no-equals", "no-values", "bad-key", "map-not-object", "bad-json", "rates-alone", "no-name"])
+    (["--target-maps", "file:///dev/zero"], "is over 1,000,000 characters"),
+], ids=["no-equals", "no-values", "bad-key", "map-not-object", "bad-json", "rates-alone", "no-name", "endless-file"])
 def test_cli_refuses_bad_input_clearly(tmp_path, args, words):
     (tmp_path / "touch.yaml").write_text(yaml.safe_dump(TOUCH))
     result = _cli(tmp_path, str(tmp_path / "touch.yaml"), *args)
