@@ -219,3 +219,19 @@ def test_a_request_file_names_the_management_account():
             "identityPolicies": [admin], "scps": [[deny_all]]}
     assert evaluate(*load_request(json.dumps(data))).decision == EXPLICIT_DENY
     assert evaluate(*load_request(json.dumps({**data, "managementAccount": MANAGEMENT}))).decision == ALLOWED
+
+
+@pytest.mark.parametrize("action, resource, expected", [
+    # AWS names no resource for an action decided on "*" (real answers to ListBuckets, DescribeInstances)
+    ("s3:ListAllMyBuckets", "*", "is not authorized to perform: s3:ListAllMyBuckets because no identity-based "
+                                 "policy allows the s3:ListAllMyBuckets action"),
+    ("ec2:DescribeInstances", "*", "is not authorized to perform: ec2:DescribeInstances because no identity-based "
+                                   "policy allows the ec2:DescribeInstances action"),
+    ("s3:GetObject", "arn:aws:s3:::vault-637/k", "is not authorized to perform: s3:GetObject on resource: "
+                                                 "arn:aws:s3:::vault-637/k because no identity-based policy allows"),
+])
+def test_a_denial_names_the_resource_only_when_there_is_one(action, resource, expected):
+    from xacct.iam import denied_message
+
+    request = Request(Caller("arn:aws:iam::637000000001:user/ana"), action, resource, "637000000001", {})
+    assert expected in denied_message(request, evaluate(request, PolicySet()))

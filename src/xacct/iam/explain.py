@@ -44,8 +44,11 @@ def denied_message(request: Request, decision: Decision) -> str:
         return decision.reason  # IAM answers UnmodifiableEntity with this text, not AccessDenied
     who = "User" if not request.caller.is_service else "Service"
     reason = aws_reason(decision, request.action)
-    return (f"{who}: {request.caller.arn} is not authorized to perform: {request.action} on resource: "
-            f"{request.resource}" + (f" {reason}" if reason else ""))
+    # an action decided on "*" (one without resource types, such as s3:ListAllMyBuckets or
+    # ec2:DescribeInstances) is named without a resource, as AWS's messages name it
+    where = "" if request.resource == "*" else f" on resource: {request.resource}"
+    return (f"{who}: {request.caller.arn} is not authorized to perform: {request.action}{where}"
+            + (f" {reason}" if reason else ""))
 
 
 # What a caller does to meet a condition it missed, by condition key.
