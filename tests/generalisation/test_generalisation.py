@@ -43,7 +43,16 @@ FULL_ACCESS_KEPT = "FullAWSAccess stays attached beside a named SCP: every SCP l
 
 QUEUE_ACROSS = ("across accounts both the identity policy and the queue policy must allow; the queue policy does "
                 "not name this role (Cross-account policy evaluation logic)")
+PERIMETER = ("the data-perimeter SCPs hold: the bucket is the organization's (aws:ResourceOrgID equals "
+             "${aws:PrincipalOrgID})")
 CASES = [
+    World("lagoon-perimeter.yaml", "ListLedger", "678000000001", "eu-west-2", {
+        ("678000000002", "eu-west-2"): (FAILED, "an explicit Deny in OU Apps' SCP: the bucket's account "
+                                                "(aws:ResourceAccount) is not the caller's (${aws:PrincipalAccount})"),
+        ("678000000003", "eu-west-2"): (OK, PERIMETER + ", and it is the caller's own: the identity policy allows"),
+        ("678000000004", "eu-west-2"): (OK, PERIMETER + "; OU Data has no own-account rule, and across accounts "
+                                            "the identity policy and the bucket policy both allow"),
+    }),
     World("coral-queues.yaml", "NotifyCoral", "674000000001", "sa-east-1", {
         ("674000000002", "sa-east-1"): (OK, "within the queue's and topic's own account the identity policy alone "
                                             "allows"),

@@ -53,7 +53,6 @@ def needed(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
     calls = target_resolution_calls(checkup.target_keys, region=region, account=owner, partition=checkup.partition)
     calls += runbook_calls(checkup.runbook.document, values, region=region, account=owner,
                            partition=checkup.partition)
-    org_id = checkup.reader.org_id(owner)
     # where a bucket the runbook names may live: the principal's account, the starter's, the
     # targets', then (only when none of these owns it) the organization's
     nearby = list(dict.fromkeys([owner, checkup.account] + [a for a, _ in checkup.targets]))
@@ -79,7 +78,7 @@ def needed(checkup: Checkup, account: str, region: str) -> Iterator[Finding]:
                              resource_kind=found.kind if found else "resource",
                              rcps=checkup.reader.rcps(resource_account)
                              if found and rcp_applies(authorization.action) else [])
-        context = {"aws:RequestedRegion": [region], **({"aws:PrincipalOrgID": [org_id]} if org_id else {})}
+        context = {"aws:RequestedRegion": [region], **checkup.reader.org_keys(owner, resource_account)}
         request = Request(caller, authorization.action, found.resource if found else resource, resource_account,
                           context)
         decision = evaluate(request, policies)

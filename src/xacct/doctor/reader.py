@@ -37,6 +37,9 @@ def policy_document(document: Any) -> Any:
     return document
 
 
+MAX_OU_DEPTH = 5  # OUs nest at most five levels under the root ("Quotas for AWS Organizations")
+
+
 class Unreadable(Exception):
     """An account doctor may not read; its message says why."""
 
@@ -319,6 +322,44 @@ class Reader:
 
     def org_id(self, account: str) -> str | None:
         return self.read("org_id", account)
+
+    def _org_path(self, account: str) -> str | None:
+        """The account's organization entity path (o-id/r-id/ou-id/.../), from its parents up to
+        the root; None outside the caller's organization or when it may not be read."""
+        from botocore.exceptions import ClientError
+
+        org_id = self.org_id(account)
+        if org_id is None:
+            return None
+        try:
+            org = self.reading("organizations", self.caller.account or account, "us-east-1")
+            parents, child = [], account
+            for _ in range(MAX_OU_DEPTH + 1):
+                parent = org.list_parents(ChildId=child)["Parents"][0]
+                parents.append(parent["Id"])
+                if parent["Type"] == "ROOT":
+                    return org_id + "/" + "".join(f"{p}/" for p in reversed(parents))
+                child = parent["Id"]
+        except (ClientError, Unreadable, IndexError, KeyError):
+            return None
+        return None
+
+    def org_keys(self, principal_account: str | None, resource_account: str | None) -> dict[str, list[str]]:
+        """The organization's global condition keys a request carries, as the sandbox's gate and
+        AWS give them: aws:ResourceAccount; aws:PrincipalOrgID/OrgPaths and aws:ResourceOrgID/
+        OrgPaths when the account is in the organization. A data-perimeter SCP tests them, and
+        with them absent its negated condition would hold and deny what AWS allows."""
+        keys: dict[str, list[str]] = {}
+        if resource_account:
+            keys["aws:ResourceAccount"] = [resource_account]
+        for side, account in (("Principal", principal_account), ("Resource", resource_account)):
+            if not account or self.org_id(account) is None:
+                continue
+            keys[f"aws:{side}OrgID"] = [self.org_id(account)]
+            path = self.read("org_path", account)
+            if path:
+                keys[f"aws:{side}OrgPaths"] = [path]
+        return keys
 
     def _organization_accounts(self) -> tuple[str, ...]:
         """The accounts of the caller's organization (ListAccounts answers its management account

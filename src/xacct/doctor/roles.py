@@ -52,7 +52,8 @@ def caller_may_pass(checkup: Checkup, role_arn: str, acting: str | None = None,
     identity, boundaries = checkup.reader.identity_policies(account, kind, name)
     request = Request(Caller(acting, checkup.role_arn_of(account, name) if kind == "role" else None),
                       "iam:PassRole", role_arn, role_arn.split(":")[4],
-                      {"iam:PassedToService": [SSM], "aws:RequestedRegion": [region or checkup.region]})
+                      {"iam:PassedToService": [SSM], "aws:RequestedRegion": [region or checkup.region],
+                       **checkup.reader.org_keys(account, role_arn.split(":")[4])})
     policies = PolicySet(identity=identity, boundaries=boundaries, scps=checkup.reader.scps(account))
     decision = evaluate(request, policies)
     if decision.allowed:
@@ -168,7 +169,8 @@ def execution_role(checkup: Checkup, account: str) -> Iterator[Finding]:
     if checkup.reader.role(admin_account, admin_name) is None:
         return  # reported by administration()
     identity, boundaries = checkup.reader.identity_policies(admin_account, "role", admin_name)
-    request = Request(session_of(admin), "sts:AssumeRole", target, account)
+    request = Request(session_of(admin), "sts:AssumeRole", target, account,
+                      checkup.reader.org_keys(admin_account, account))
     policies = PolicySet(identity=identity, boundaries=boundaries, resource=trust_naming(admin),
                          resource_kind="trust", scps=checkup.reader.scps(admin_account))
     decision = evaluate(request, policies)

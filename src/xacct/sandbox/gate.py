@@ -76,6 +76,8 @@ class Gate:
         self.level_paths: dict[str, dict[str, list[str]]] = {"scp": {}, "rcp": {}}
         # "scp"/"rcp" -> policy name -> its ARN in the organization, named in explicit denials
         self.policy_arns: dict[str, dict[str, str]] = {"scp": {}, "rcp": {}}
+        # account -> its organization entity path (o-.../r-.../ou-.../), for the OrgPaths keys
+        self.org_paths: dict[str, str] = {}
         # xacct.ssm's Context for the Automation API, once a store is given (SandboxCloud.serve_automation)
         self.automation = None
         self._lock = threading.Lock()
@@ -355,7 +357,8 @@ class Gate:
             resource = queues_topics.policy(service, arn)
         elif service == "ssm" and ":document/" in arn and authorization.resource_account not in (None, holder.account):
             resource = sharing.document_share_policy(arn)
-        context = {**holder.context(), **self._principal_keys(holder), **extra, **authorization.context}
+        context = {**holder.context(), **self._principal_keys(holder), **self._resource_keys(owner or holder.account),
+                   **extra, **authorization.context}
         request = Request(Caller(holder.arn, holder.role_arn), authorization.action, arn,
                           owner or holder.account, context,
                           lookup=resource_tags.lookup_for(arn) if arn != "*" else None)
@@ -367,12 +370,28 @@ class Gate:
                                   if rcp_applies(authorization.action) else [])
 
     def _principal_keys(self, holder: Holder) -> dict[str, list[str]]:
-        """aws:PrincipalTag/KEY from the user's or role's tags, aws:PrincipalOrgID in an organization."""
+        """aws:PrincipalTag/KEY from the user's or role's tags; aws:PrincipalOrgID and
+        aws:PrincipalOrgPaths when the caller's account is in the organization."""
         keys: dict[str, list[str]] = {}
         for tag in policies.principal_tags(holder):
             keys[f"aws:PrincipalTag/{tag['Key']}"] = [tag["Value"]]
         if self.organization is not None and holder.account in self.members:
             keys["aws:PrincipalOrgID"] = [self.organization_id or organization_id(self.organization[0])]
+            if holder.account in self.org_paths:
+                keys["aws:PrincipalOrgPaths"] = [self.org_paths[holder.account]]
+        return keys
+
+    def _resource_keys(self, account: str) -> dict[str, list[str]]:
+        """aws:ResourceAccount, the account that owns the resource (or that the call is made in);
+        aws:ResourceOrgID and aws:ResourceOrgPaths when that account is in the organization ("AWS
+        global condition context keys": "Properties of the resource"). Without them a data-perimeter
+        policy ("StringNotEquals aws:ResourceOrgID", true when the key is absent) would deny every
+        call of a world that AWS allows."""
+        keys = {"aws:ResourceAccount": [account]} if account else {}
+        if self.organization is not None and account in self.members:
+            keys["aws:ResourceOrgID"] = [self.organization_id or organization_id(self.organization[0])]
+            if account in self.org_paths:
+                keys["aws:ResourceOrgPaths"] = [self.org_paths[account]]
         return keys
 
     def organization_levels(self, request: Request) -> dict[str, list[tuple[str, list[str]]]]:

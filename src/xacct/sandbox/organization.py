@@ -35,7 +35,23 @@ def build_organization(cloud, spec: dict) -> dict[str, str]:
     for kind, policy_type in POLICY_TYPES.items():
         if spec.get(kind):
             _organization_policies(org, spec, root, units, kind, policy_type, cloud.gate.policy_arns[kind[:3]])
+    cloud.gate.org_paths.update(_entity_paths(org.describe_organization()["Organization"]["Id"], management, root,
+                                              spec, units))
     return units
+
+
+def _entity_paths(org_id: str, management: str, root: str, spec: dict, units: dict[str, str]) -> dict[str, str]:
+    """Each account's organization entity path, as aws:PrincipalOrgPaths and aws:ResourceOrgPaths
+    give it: o-id/r-id/ou-id/.../ (the OUs from the root down), o-id/r-id/ for one under the root."""
+    paths = {management: f"{org_id}/{root}/"}
+    for account in spec.get("accounts") or {}:
+        paths.setdefault(str(account), f"{org_id}/{root}/")
+    for path, unit in _unit_specs(spec.get("units") or {}, ""):
+        names = path.split("/")
+        ids = "".join(f"{units['/'.join(names[:depth])]}/" for depth in range(1, len(names) + 1))
+        for account in unit.get("accounts") or []:
+            paths[str(account)] = f"{org_id}/{root}/{ids}"
+    return paths
 
 
 POLICY_TYPES = {"scps": "SERVICE_CONTROL_POLICY", "rcps": "RESOURCE_CONTROL_POLICY"}
