@@ -157,13 +157,18 @@ def key_policy_allows(policy: dict, key_arn: str, account: str, action: str, con
 
 
 def missing_statements(policy: dict, key_arn: str, account: str, for_autoscaling: bool) -> list[dict]:
-    partition = key_arn.split(":")[1]
+    partition, region = key_arn.split(":")[1], key_arn.split(":")[3]
     missing = []
-    if not all(key_policy_allows(policy, key_arn, account, action) for action in USE_CHECKED):
+    # EC2 uses the key on the launcher's behalf: its requests carry kms:ViaService and
+    # aws:ViaAWSService, which key policies often require (the sandbox's gate sends the same)
+    via_ec2 = {"kms:ViaService": [f"ec2.{region}.amazonaws.com"], "aws:ViaAWSService": ["true"],
+               "kms:CallerAccount": [account]}
+    if not all(key_policy_allows(policy, key_arn, account, action, via_ec2) for action in USE_CHECKED):
         missing.append(use_statement(account, partition))
     # EC2 creates a grant for the launcher (kms:GrantIsForAWSResource true); for Auto Scaling the
-    # account creates one itself (no such key in its request)
-    context = {} if for_autoscaling else {"kms:GrantIsForAWSResource": ["true"]}
+    # account creates one itself, directly (no such key in its request)
+    context = ({"kms:CallerAccount": [account], "aws:ViaAWSService": ["false"]} if for_autoscaling
+               else {**via_ec2, "kms:GrantIsForAWSResource": ["true"]})
     if not key_policy_allows(policy, key_arn, account, "kms:CreateGrant", context):
         missing.append(grant_statement(account, partition, for_autoscaling=for_autoscaling))
     return missing

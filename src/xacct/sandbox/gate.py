@@ -358,6 +358,8 @@ class Gate:
         elif service == "ssm" and ":document/" in arn and authorization.resource_account not in (None, holder.account):
             resource = sharing.document_share_policy(arn)
         context = {**holder.context(), **self._principal_keys(holder), **self._resource_keys(owner or holder.account),
+                   "aws:ViaAWSService": ["false"],  # a call the caller makes itself; services say otherwise
+                   **({"kms:CallerAccount": [holder.account]} if service == "kms" else {}),
                    **extra, **authorization.context}
         request = Request(Caller(holder.arn, holder.role_arn), authorization.action, arn,
                           owner or holder.account, context,
@@ -455,9 +457,13 @@ class Gate:
         with grants counted, or None when every action is allowed."""
         holder = Holder(caller.arn, account, role_arn=caller.role_arn,
                         user_name=caller.arn.rsplit("/", 1)[-1] if caller.kind == "user" else None)
+        # EC2 uses the key on the launcher's behalf: the request says so as AWS's does
+        # (kms:ViaService, aws:ViaAWSService), and key policies often allow only such use
+        on_behalf = {"kms:GrantIsForAWSResource": ["true"], "aws:ViaAWSService": ["true"],
+                     "kms:ViaService": [f"ec2.{key_arn.split(':')[3]}.amazonaws.com"]}
         for action in actions:
             request, policy_set = self._request(holder, Authorization(action, key_arn, key_arn.split(":")[4]),
-                                                "kms", "", {"kms:GrantIsForAWSResource": ["true"]})
+                                                "kms", "", on_behalf)
             decision = evaluate(request, policy_set)
             if decision.allowed or (decision.decision != "explicitDeny"
                                     and kms.grant_allows(key_arn, request.caller, action)):
