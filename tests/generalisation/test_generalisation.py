@@ -46,6 +46,14 @@ QUEUE_ACROSS = ("across accounts both the identity policy and the queue policy m
 PERIMETER = ("the data-perimeter SCPs hold: the bucket is the organization's (aws:ResourceOrgID equals "
              "${aws:PrincipalOrgID})")
 CASES = [
+    World("reef-sts-perimeter.yaml", "ListBuckets", "679000000001", "af-south-1", {
+        ("679000000002", "af-south-1"): (FAILED, "RCPs bind AWS service principals: OU Strict's perimeter denies "
+                                                 "ssm.amazonaws.com assuming the execution role (no PrincipalOrgID, "
+                                                 "and no exemption for services)"),
+        ("679000000003", "af-south-1"): (OK, "OU Exempt's perimeter exempts services (aws:PrincipalIsAWSService is "
+                                             "true for ssm.amazonaws.com); the administration role is in the "
+                                             "organization"),
+    }),
     World("lagoon-perimeter.yaml", "ListLedger", "678000000001", "eu-west-2", {
         ("678000000002", "eu-west-2"): (FAILED, "an explicit Deny in OU Apps' SCP: the bucket's account "
                                                 "(aws:ResourceAccount) is not the caller's (${aws:PrincipalAccount})"),

@@ -235,3 +235,23 @@ def test_a_denial_names_the_resource_only_when_there_is_one(action, resource, ex
 
     request = Request(Caller("arn:aws:iam::637000000001:user/ana"), action, resource, "637000000001", {})
     assert expected in denied_message(request, evaluate(request, PolicySet()))
+
+
+@pytest.mark.parametrize("caller, expected", [
+    (Caller("ssm.amazonaws.com"), ALLOWED),  # a service: the RCP's exemption for services holds
+    (Caller(SESSION, ROLE), EXPLICIT_DENY),  # outside the organization, and no service
+])
+def test_an_rcp_exempting_services_lets_a_service_principal_assume_a_role(caller, expected):
+    """aws:PrincipalIsAWSService is in every request ("AWS global condition context keys"): an RCP
+    perimeter on sts:AssumeRole that exempts services with `BoolIfExists aws:PrincipalIsAWSService
+    false` does not stop SSM from assuming an execution role ("Resource control policy examples")."""
+    perimeter = policy(deny("sts:AssumeRole", Condition={
+        "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-perimeter01"},
+        "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}), name="StsPerimeter")
+    role = f"arn:aws:iam::{B}:role/AWS-SystemsManager-AutomationExecutionRole"
+    trust = policy({"Effect": "Allow", "Principal": {"AWS": ROLE, "Service": "ssm.amazonaws.com"},
+                    "Action": "sts:AssumeRole"})
+    request = Request(caller, "sts:AssumeRole", role, B, {})
+    decision = evaluate(request, PolicySet(identity=[policy(allow())], resource=trust, resource_kind="trust",
+                                           rcps=[[policy(allow(), name="RCPFullAWSAccess"), perimeter]]))
+    assert decision.decision == expected

@@ -82,14 +82,20 @@ def runbook_calls(document: Document, values: dict[str, Any], *, region: str, ac
                   partition: str = "aws") -> list[Call]:
     """Every call of every step, with the resources IAM will judge."""
 
-    def lookup(name: str) -> Any:
-        if name in values:
-            return values[name]
+    def known(name: str) -> Any:
         if name == "global:REGION":
             return region
         if name == "global:ACCOUNT_ID":
             return account
+        if name == "global:AWS_PARTITION":
+            return partition
         return "{{ " + name + " }}"  # unknown until the run
+
+    def lookup(name: str) -> Any:
+        if name in values:
+            # what is written inside a parameter's value is filled too, once, as SSM fills it
+            return interpolate(values[name], lambda inner: values[inner] if inner in values else known(inner))
+        return known(name)
 
     calls: list[Call] = []
     for step in _steps(document.steps):

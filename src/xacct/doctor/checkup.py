@@ -40,9 +40,13 @@ class Checkup:
 
     @property
     def assume_role(self) -> str | None:
-        """AutomationAssumeRole as given (the administration role of a run across accounts)."""
+        """AutomationAssumeRole as given (the administration role of a run across accounts), with
+        the system variables written in it filled as SSM fills them where the run starts
+        (`arn:aws:iam::{{global:ACCOUNT_ID}}:role/...`, as AWS's walkthroughs write it)."""
         value: Any = self.given.get("AutomationAssumeRole")
-        return value[0] if value else None
+        if not value:
+            return None
+        return system_values_in(str(value[0]), self.account, self.region, self.partition)
 
     @property
     def acting_arn(self) -> str:
@@ -54,6 +58,14 @@ class Checkup:
 
     def role_arn_of(self, account: str, name: str) -> str:
         return f"arn:{self.partition}:iam::{account}:role/{name}"
+
+
+def system_values_in(text: str, account: str, region: str, partition: str) -> str:
+    """`text` with the system variables known before a run filled in; other references as written."""
+    from ..document.references import REFERENCE
+
+    known = {"global:ACCOUNT_ID": account, "global:REGION": region, "global:AWS_PARTITION": partition}
+    return REFERENCE.sub(lambda m: known.get(m.group(1).strip(), m.group(0)), text)
 
 
 def split_arn(arn: str) -> tuple[str, str, str]:

@@ -134,6 +134,8 @@ def finding_for(explanation: dict) -> str | None:
     if action == "sts:AssumeRole":
         if layer == "trust":  # SSM assuming a run's role, or the administration role its execution role
             return "D207" if principal.endswith(".amazonaws.com") else "D205"
+        if layer == "rcp":  # an RCP of the role's account (doctor judges it for SSM's own assuming)
+            return "D306"
         return "D203"
     if action == "iam:PassRole":
         return "D206"

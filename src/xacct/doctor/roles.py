@@ -101,6 +101,7 @@ def service_may_assume(checkup: Checkup, role_arn: str, finding_id: str, what: s
     trust = checkup.reader.trust_policy(account, name)
     decision = trusts(trust, Caller(SSM), role_arn, context)
     if decision.allowed:
+        yield from _rcp_stops_service(checkup, role_arn, trust, context, what)
         return
     statement = {"Effect": "Allow", "Principal": {"Service": SSM}, "Action": "sts:AssumeRole"}
     if region:  # the execution role in a target: as AWS's template scopes it
@@ -111,6 +112,29 @@ def service_may_assume(checkup: Checkup, role_arn: str, finding_id: str, what: s
     cause = (f"the trust policy of {what} {name} does not let Systems Manager ({SSM}) assume it"
              + (f" ({near})" if near else ""))
     yield _trust_fix(name, account, statement, finding_id, cause, "trust", checkup, trust)
+
+
+def _rcp_stops_service(checkup: Checkup, role_arn: str, trust, context: dict, what: str) -> Iterator[Finding]:
+    """D306: an RCP of the role's account that denies Systems Manager assuming the role (RCPs bind
+    AWS service principals unless they exempt them, and STS is among their services), although
+    the trust policy lets it."""
+    account, _, name = split_arn(role_arn)
+    rcps = checkup.reader.rcps(account)
+    if not rcps:
+        return
+    request = Request(Caller(SSM), "sts:AssumeRole", role_arn, account,
+                      {**context, **checkup.reader.org_keys(None, account)})
+    # (the reader gives no RCPs for the management account, which they spare)
+    decision = evaluate(request, PolicySet(resource=trust, resource_kind="trust", rcps=rcps))
+    if decision.allowed or not decision.layer.startswith("rcp"):
+        return
+    which = decision.statements[0].ref if decision.statements else (decision.missing or "an RCP level")
+    yield Finding("D306", "error", account, None,
+                  f"{which} denies Systems Manager ({SSM}) assuming {what} {name}, which its trust policy allows; "
+                  f"SSM reports this as \"The execution role {role_arn} in the target location is unable to be "
+                  "assumed.\"",
+                  "exempt AWS service principals in that RCP's Deny, as AWS's RCP examples do: add "
+                  "\"BoolIfExists\": {\"aws:PrincipalIsAWSService\": \"false\"} to its Condition", layer="rcp")
 
 
 def _missing_role(checkup: Checkup, role_arn: str, finding_id: str, what: str) -> Finding:
@@ -138,7 +162,15 @@ def administration(checkup: Checkup) -> Iterator[Finding]:
 def assume_role(checkup: Checkup) -> Iterator[Finding]:
     """A run in one account with AutomationAssumeRole: SSM assumes that role."""
     if checkup.assume_role:
-        yield from service_may_assume(checkup, checkup.assume_role, "D207", "assume role")
+        account = split_arn(checkup.assume_role)[0] if checkup.assume_role.count(":") >= 5 else ""
+        try:
+            yield from service_may_assume(checkup, checkup.assume_role, "D207", "assume role")
+        except Unreadable as exc:  # a role in an account the caller cannot read (or no account at all)
+            where = account or "the role's account"
+            yield Finding("D901", "info", account, None, str(exc),
+                          f"pass --read-role-name ROLE, a role in {where} that the caller may assume and that may "
+                          "read IAM there", layer="read")
+            return
         yield from caller_may_pass(checkup, checkup.assume_role)
 
 
@@ -172,9 +204,17 @@ def execution_role(checkup: Checkup, account: str) -> Iterator[Finding]:
     request = Request(session_of(admin), "sts:AssumeRole", target, account,
                       checkup.reader.org_keys(admin_account, account))
     policies = PolicySet(identity=identity, boundaries=boundaries, resource=trust_naming(admin),
-                         resource_kind="trust", scps=checkup.reader.scps(admin_account))
+                         resource_kind="trust", scps=checkup.reader.scps(admin_account),
+                         rcps=checkup.reader.rcps(account))  # the execution role's account's RCPs
     decision = evaluate(request, policies)
-    if not decision.allowed:
+    if not decision.allowed and decision.layer.startswith("rcp"):
+        which = decision.statements[0].ref if decision.statements else (decision.missing or "an RCP level")
+        yield Finding("D306", "error", account, None,
+                      f"{which} denies the administration role {admin_name} assuming {target}; SSM reports this as "
+                      f"\"The execution role {target} in the target location is unable to be assumed.\"",
+                      f"let principals of the organization through {which.split(' statement ')[0]} "
+                      "(aws:PrincipalOrgID), or narrow its Deny", layer="rcp")
+    elif not decision.allowed:
         statement = {"Effect": "Allow", "Action": "sts:AssumeRole",
                      "Resource": f"arn:{checkup.partition}:iam::*:role/{name}"}
         yield _permission_finding(

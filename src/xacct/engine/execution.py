@@ -104,5 +104,34 @@ class Execution:
                 raise UnresolvedReference(text, f"step {step} has no output {attribute}")
             return self.outputs[step][attribute]
         if text in self.parameters:
-            return self.parameters[text]
+            return self._written_inside(self.parameters[text])
         raise UnresolvedReference(text, "no such parameter")
+
+    def _written_inside(self, value: Any) -> Any:
+        """A parameter's value with the system variables and parameters written inside it resolved,
+        once: SSM does, as AWS's own material shows (AWS-UpdateWindowsAmi's TargetAmiName default
+        `UpdateWindowsAmi_from_{{SourceAmiId}}_on_{{global:DATE_TIME}}`; its walkthrough's
+        `AutomationAssumeRole='arn:aws:iam::{{global:ACCOUNT_ID}}:role/AutomationServiceRole'`).
+        Anything else between braces stays as written."""
+        from .interpolate import REFERENCE, as_text
+
+        def filled(text: str) -> Any:
+            matches = list(REFERENCE.finditer(text))
+            if not matches:
+                return text
+            known = {m.group(1).strip() for m in matches} & (set(SYSTEM_VARIABLES) | set(self.parameters))
+
+            def value_of(name: str) -> Any:
+                return self.system_variable(name) if name in SYSTEM_VARIABLES else self.parameters[name]
+
+            whole = matches[0].group(1).strip()
+            if len(matches) == 1 and matches[0].group(0) == text.strip() and whole in known:
+                return value_of(whole)  # one whole reference keeps its value's type
+            return REFERENCE.sub(lambda m: as_text(value_of(m.group(1).strip())) if m.group(1).strip() in known
+                                 else m.group(0), text)
+
+        if isinstance(value, str):
+            return filled(value)
+        if isinstance(value, list) and any(isinstance(item, str) for item in value):
+            return [filled(item) if isinstance(item, str) else item for item in value]
+        return value

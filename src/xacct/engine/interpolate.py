@@ -21,7 +21,7 @@ class UnresolvedReference(Exception):
         self.text = text
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
@@ -36,7 +36,7 @@ def interpolate(value: Any, lookup: Lookup) -> Any:
             return value
         if len(matches) == 1 and matches[0].group(0) == value.strip():
             return lookup(matches[0].group(1).strip())
-        return REFERENCE.sub(lambda m: _as_text(lookup(m.group(1).strip())), value)
+        return REFERENCE.sub(lambda m: as_text(lookup(m.group(1).strip())), value)
     if isinstance(value, list):
         result = []
         for item in value:

@@ -128,7 +128,7 @@ def resolve_parameters(doc: Document, given: dict[str, Any],
         elif param.has_default:
             raw = param.default
             if isinstance(raw, str) and parameter_store and REFERENCE.search(raw):
-                raw = REFERENCE.sub(lambda m: _from_store(m.group(1).strip(), parameter_store), raw)
+                raw = REFERENCE.sub(lambda m: _from_store(m, parameter_store), raw)
         else:
             raise _reject(f"Missing required parameter: {name} in user inputs.")
         if raw is None:
@@ -142,9 +142,11 @@ def resolve_parameters(doc: Document, given: dict[str, Any],
     return values
 
 
-def _from_store(text: str, parameter_store: Callable[[str], str]) -> str:
-    """A Parameter Store reference's value. Other references in a default (a system variable, as
-    in some of AWS's own runbooks) stay as they are written: SSM documents no resolution there."""
+def _from_store(match, parameter_store: Callable[[str], str]) -> str:
+    """A Parameter Store reference's value. Other references in a default stay as they are
+    written here; the execution fills system variables and parameters among them where the value
+    is used (Execution.lookup)."""
+    text = match.group(1).strip()
     if not text.startswith("ssm:"):
-        return "{{" + text + "}}"
+        return match.group(0)
     return parameter_store(text[len("ssm:"):])

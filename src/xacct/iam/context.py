@@ -28,6 +28,8 @@ def _global(key: str, caller: Caller) -> list[str] | None:
         return [str(int(datetime.now(timezone.utc).timestamp()))]
     if key == "aws:securetransport":
         return ["true"]
+    if key == "aws:principalisawsservice":  # in every request; RCPs exempt services with it
+        return ["true" if caller.is_service else "false"]
     if caller.is_service:
         return [caller.arn] if key == "aws:principalservicename" else None
     if caller.is_anonymous:

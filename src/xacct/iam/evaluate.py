@@ -197,14 +197,19 @@ def evaluate(request: Request, policies: PolicySet, *, once: bool = False) -> De
     boundary = _scan("boundary", policies.boundaries, asked, with_principal=False)
     session = _scan("session", (policies.session,) if policies.session else (), asked, with_principal=False)
     org: list[tuple[str, int, _Layer]] = []
-    if not (caller.is_service or caller.is_service_linked_role):  # SCPs and RCPs do not apply to them
-        management = policies.management_account
-        for name, levels in (("scp", policies.scps), ("rcp", policies.rcps)):
-            if management is not None and management == (
-                    caller.account if name == "scp" else request.resource_account or caller.account):
-                continue  # the management account's principals (SCPs) and resources (RCPs) are spared
-            for depth, level in enumerate(levels):
-                org.append((name, depth, _scan(name, level, asked, with_principal=False)))
+    management = policies.management_account
+    for name, levels in (("scp", policies.scps), ("rcp", policies.rcps)):
+        # SCPs bind the organization's IAM principals, not AWS service principals; neither SCPs nor
+        # RCPs bind service-linked roles. RCPs do bind service principals: AWS's RCP examples exempt
+        # them with aws:PrincipalIsAWSService where meant ("Resource control policies in AWS KMS",
+        # "Resources and entities not restricted by RCPs").
+        if caller.is_service_linked_role or (name == "scp" and caller.is_service):
+            continue
+        if management is not None and management == (
+                caller.account if name == "scp" else request.resource_account or caller.account):
+            continue  # the management account's principals (SCPs) and resources (RCPs) are spared
+        for depth, level in enumerate(levels):
+            org.append((name, depth, _scan(name, level, asked, with_principal=False)))
     notes = identity.near + resource.near + boundary.near + session.near
     for _, _, layer in org:
         if layer.near:

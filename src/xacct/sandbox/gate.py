@@ -318,8 +318,13 @@ class Gate:
     def service_may_assume(self, service: str, role_arn: str, context: dict[str, list[str]]) -> Decision:
         """Whether a service principal (ssm.amazonaws.com) may assume a role: its trust policy
         decides, with the aws:SourceAccount and aws:SourceArn the service sends."""
-        request = Request(Caller(service), "sts:AssumeRole", role_arn, role_arn.split(":")[4], context)
-        return evaluate(request, PolicySet(resource=policies.trust_policy(role_arn), resource_kind="trust"))
+        account = role_arn.split(":")[4]
+        context = {**self._resource_keys(account), **context}
+        request = Request(Caller(service), "sts:AssumeRole", role_arn, account, context)
+        # RCPs of the role's account bind service principals too (STS is among their services)
+        return evaluate(request, PolicySet(resource=policies.trust_policy(role_arn), resource_kind="trust",
+                                           rcps=self.rcp_levels.get(account, []),
+                                           management_account=self.organization[0] if self.organization else None))
 
     def decide(self, principal_arn: str, action: str, resource: str, context: dict[str, list[str]],
                session_policy=None):
