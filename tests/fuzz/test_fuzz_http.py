@@ -49,6 +49,10 @@ CALLS = [
     ("query", "sts", {"Action": "AssumeRole", "Version": "2011-06-15", "RoleArn": "arn:aws:iam::555555555551:role/x",
                       "RoleSessionName": "fuzz", "DurationSeconds": "900"}),
     ("query", "sts", {"Action": "GetSessionToken", "Version": "2011-06-15", "DurationSeconds": "900"}),
+    ("query", "sts", {"Action": "AssumeRole", "Version": "2011-06-15", "RoleArn": "arn:aws:iam::555555555551:role/x",
+                      "RoleSessionName": "fuzz", "Policy": '{"Version": "2012-10-17", "Statement": [{"Effect": '
+                                                           '"Allow", "Action": "s3:*", "Resource": "*"}]}',
+                      "PolicyArns.member.1.arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
     ("query", "iam", {"Action": "ListUsers", "Version": "2010-05-08", "MaxItems": "5"}),
     ("query", "iam", {"Action": "GetUser", "Version": "2010-05-08", "UserName": "admin"}),
     ("query", "iam", {"Action": "ListRoles", "Version": "2010-05-08", "PathPrefix": "/"}),
