@@ -75,7 +75,11 @@ def test_a_dying_worker_loses_no_file(folder, monkeypatch):
 
 
 def test_without_fork_files_are_validated_here(folder, monkeypatch):
+    def no_pool(*args, **kwargs):
+        raise AssertionError("no worker may be started where fork is not available")
+
     monkeypatch.setattr(validation.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(validation, "ProcessPoolExecutor", no_pool)
     paths = sorted(str(p) for p in folder.iterdir())
     assert [r.path for r in validation.validate_files(paths, jobs=4)] == paths
 

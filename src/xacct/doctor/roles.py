@@ -128,13 +128,18 @@ def _rcp_stops_service(checkup: Checkup, role_arn: str, trust, context: dict, wh
     decision = evaluate(request, PolicySet(resource=trust, resource_kind="trust", rcps=rcps))
     if decision.allowed or not decision.layer.startswith("rcp"):
         return
-    which = decision.statements[0].ref if decision.statements else (decision.missing or "an RCP level")
+    which = _deciding_rcp(decision)
     yield Finding("D306", "error", account, None,
                   f"{which} denies Systems Manager ({SSM}) assuming {what} {name}, which its trust policy allows; "
                   f"SSM reports this as \"The execution role {role_arn} in the target location is unable to be "
                   "assumed.\"",
                   "exempt AWS service principals in that RCP's Deny, as AWS's RCP examples do: add "
                   "\"BoolIfExists\": {\"aws:PrincipalIsAWSService\": \"false\"} to its Condition", layer="rcp")
+
+
+def _deciding_rcp(decision) -> str:
+    """The RCP statement that denied, or the RCP level that does not allow."""
+    return decision.statements[0].ref if decision.statements else (decision.missing or "an RCP level")
 
 
 def _missing_role(checkup: Checkup, role_arn: str, finding_id: str, what: str) -> Finding:
@@ -208,7 +213,7 @@ def execution_role(checkup: Checkup, account: str) -> Iterator[Finding]:
                          rcps=checkup.reader.rcps(account))  # the execution role's account's RCPs
     decision = evaluate(request, policies)
     if not decision.allowed and decision.layer.startswith("rcp"):
-        which = decision.statements[0].ref if decision.statements else (decision.missing or "an RCP level")
+        which = _deciding_rcp(decision)
         yield Finding("D306", "error", account, None,
                       f"{which} denies the administration role {admin_name} assuming {target}; SSM reports this as "
                       f"\"The execution role {target} in the target location is unable to be assumed.\"",

@@ -113,6 +113,8 @@ class Execution:
         `UpdateWindowsAmi_from_{{SourceAmiId}}_on_{{global:DATE_TIME}}`; its walkthrough's
         `AutomationAssumeRole='arn:aws:iam::{{global:ACCOUNT_ID}}:role/AutomationServiceRole'`).
         Anything else between braces stays as written."""
+        if isinstance(value, str) and "{{" not in value:
+            return value  # nearly every value: nothing to fill, and a lookup is on every step's path
         from .interpolate import REFERENCE, as_text
 
         def filled(text: str) -> Any:

@@ -32,41 +32,38 @@ def _parts(arn: str) -> tuple[str, str, str] | None:
     return None
 
 
-def queue_policy(arn: str) -> Policy | None:
-    """The queue's policy (its Policy attribute); None for a queue without one, or no such queue."""
+def _queue(account: str, region: str, name: str, arn: str):
+    """The policy document of moto's queue (kept by name), whose Policy attribute is JSON text."""
     from moto.sqs.models import sqs_backends
 
-    found = _parts(arn)
-    if found is None:
-        return None
-    region, account, name = found
-    try:
-        queue = sqs_backends[account][region].queues.get(name)
-    except KeyError:
-        return None
-    text = getattr(queue, "policy", None) if queue is not None else None
-    return parse_policy(_document(text), f"queue policy of {name}") if text else None
+    text = getattr(sqs_backends[account][region].queues.get(name), "policy", None)
+    return _document(text) if text else None
 
 
-def topic_policy(arn: str) -> Policy | None:
-    """The topic's policy (its Policy attribute, which SNS gives every topic by default); None for
-    no such topic."""
+def _topic(account: str, region: str, name: str, arn: str):
+    """The policy document of moto's topic (kept by ARN), which SNS gives every topic by default."""
     from moto.sns.models import sns_backends
 
-    found = _parts(arn)
-    if found is None:
-        return None
-    region, account, name = found
-    try:
-        topic = sns_backends[account][region].topics.get(arn)
-    except KeyError:
-        return None
-    document = getattr(topic, "_policy_json", None) if topic is not None else None
-    return parse_policy(document, f"topic policy of {name}") if document else None
+    return getattr(sns_backends[account][region].topics.get(arn), "_policy_json", None)
+
+
+# service -> (how its policy document is read from moto, how an explanation names the policy)
+_READERS = {"sqs": (_queue, "queue policy"), "sns": (_topic, "topic policy")}
 
 
 def policy(service: str, arn: str) -> Policy | None:
-    return queue_policy(arn) if service == "sqs" else topic_policy(arn)
+    """The queue's or topic's policy (its Policy attribute); None for a queue without one, or for
+    no such queue or topic."""
+    found = _parts(arn)
+    if found is None:
+        return None
+    region, account, name = found
+    read, label = _READERS[service]
+    try:
+        document = read(account, region, name, arn)
+    except KeyError:  # an account or Region moto has no backend for
+        return None
+    return parse_policy(document, f"{label} of {name}") if document else None
 
 
 def _document(text):
